@@ -1,0 +1,20 @@
+/** Exit codes are part of the CLI contract (DESIGN.md); scripts depend on them. */
+export const EXIT = {
+    ok: 0,
+    /** A check failed or the policy pack found a mandatory violation. */
+    failed: 1,
+    /** Bad input: nothing was changed. */
+    badInput: 2,
+    /** Nothing failed, but some checks could not be evaluated. */
+    undetermined: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Thrown for input the user must fix; the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}

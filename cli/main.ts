@@ -1,0 +1,36 @@
+/** The `stackstate-aws` command line: each command lives in its own module and registers itself here. */
+import { Command, CommanderError } from "commander";
+import { EXIT, UsageError } from "./exit-codes";
+import { registerPlan } from "./plan";
+
+const COMMANDS: ((program: Command) => void)[] = [
+    registerPlan,
+];
+
+export function buildProgram(): Command {
+    const program = new Command("stackstate-aws")
+        .description("Onboard AWS accounts into StackState's AWS (V2) integration.")
+        .showHelpAfterError()
+        .exitOverride();
+    for (const register of COMMANDS) register(program);
+    program.commands.forEach((command) => command.exitOverride());
+    return program;
+}
+
+/** Runs the CLI; sets process.exitCode rather than exiting so that output is flushed. */
+export async function main(argv: string[]): Promise<void> {
+    try {
+        await buildProgram().parseAsync(argv);
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            // Help and version exit 0; every other commander error is a usage error.
+            process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+        } else if (error instanceof UsageError) {
+            process.stderr.write(`error: ${error.message}\n`);
+            process.exitCode = EXIT.badInput;
+        } else {
+            process.stderr.write(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+            process.exitCode = EXIT.failed;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/**
+ * Runs Pulumi code under Pulumi's own mock engine and records every resource registration as
+ * the engine would see it: type, name, URN, parent, provider, inputs and dependencies.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockAws, MockWorld } from "./mock-aws";
+
+export interface Registration {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent?: string;
+    /** Provider reference (`urn::id`) of a custom resource. */
+    provider?: string;
+    /** Providers a component passes to its children, by package. */
+    providers: Record<string, string>;
+    /** Inputs with secrets still marked (`{ 4dabf18193072939515e22adb298388d: "1b47061264138c4ac30d75fd1eb44270", value }`). */
+    inputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Region of the resource: its provider's, else its nearest ancestor's. */
+    region: string;
+    /** The request's properties as the engine received them (a protobuf Struct), for the analyzer. */
+    rawObject: unknown;
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** Deep copy with secrets replaced: unwrapped (`reveal`) or masked as "[secret]". */
+export function unwrapSecrets(value: unknown, reveal: boolean): unknown {
+    if (isSecretValue(value)) return reveal ? unwrapSecrets(value.value, reveal) : "[secret]";
+    if (Array.isArray(value)) return value.map((v) => unwrapSecrets(v, reveal));
+    if (value && typeof value === "object" && !(value instanceof pulumi.asset.Asset)) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, reveal)]));
+    }
+    return value;
+}
+
+export class MockEngine {
+    readonly registrations: Registration[] = [];
+    readonly aws: MockAws;
+    private readonly byUrn = new Map<string, Registration>();
+
+    /**
+     * Installs the mocks. Pulumi keeps one engine per process: creating a second MockEngine
+     * replaces the first.
+     */
+    constructor(world: MockWorld, project = "stackstate-aws", stack = "plan") {
+        this.aws = new MockAws(world);
+        pulumi.runtime.setMocks(this.aws, project, stack, false);
+        this.recordRegistrations();
+    }
+
+    private recordRegistrations(): void {
+        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+            const providers: Record<string, string> = {};
+            req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propertyDependencies[key] = deps.getUrnsList(); });
+            const pending: Omit<Registration, "urn" | "region"> = {
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                parent: req.getParent() || undefined,
+                provider: req.getProvider() || undefined,
+                providers,
+                inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                dependencies: req.getDependenciesList(),
+                propertyDependencies,
+                rawObject: req.getObject(),
+            };
+            return register(req, (err: unknown, resp: any) => {
+                if (!err && resp) this.add({ ...pending, urn: resp.getUrn(), region: this.regionFor(pending) });
+                callback(err, resp);
+            });
+        };
+    }
+
+    private regionFor(r: Omit<Registration, "urn" | "region">): string {
+        if (r.type === "pulumi:providers:aws") return String(r.inputs.region ?? this.aws.world.defaultRegion);
+        const ref = r.provider ?? r.providers.aws;
+        if (ref) return this.aws.regionOf(ref);
+        const parent = r.parent ? this.byUrn.get(r.parent) : undefined;
+        return parent?.region ?? this.aws.world.defaultRegion;
+    }
+
+    private add(registration: Registration): void {
+        this.registrations.push(registration);
+        this.byUrn.set(registration.urn, registration);
+    }
+
+    get(urn: string): Registration | undefined {
+        return this.byUrn.get(urn);
+    }
+
+    /** Resources whose parent chain reaches `ancestorUrn`. */
+    descendantsOf(ancestorUrn: string): Registration[] {
+        const isUnder = (r: Registration): boolean => {
+            for (let p = r.parent; p; p = this.byUrn.get(p)?.parent) if (p === ancestorUrn) return true;
+            return false;
+        };
+        return this.registrations.filter(isUnder);
+    }
+
+    /** Waits until every registration, including those made inside applies, has completed. */
+    async settle(): Promise<void> {
+        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    }
+}
+
+/** Resolves an output's value (there is no public `output.promise()`). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+}

@@ -1,0 +1,19 @@
+/** The Agent host's permission to assume the integration role (REFERENCE §7). */
+import { Partition } from "./regions";
+import { INTEGRATION_ROLE_NAME, iamRoleArn } from "./names";
+import { document, PolicyDocument } from "./iam-document";
+
+/**
+ * `sts:AssumeRole` on the integration role in the monitored accounts, or in any account when
+ * none are listed (the seeds' default).
+ */
+export function agentAssumeRolePolicy(partition: Partition, accountIds: string[] = [], rolePath = "/"): PolicyDocument {
+    const accounts = accountIds.length > 0 ? accountIds : ["*"];
+    const roles = accounts.map((account) => iamRoleArn(partition, account, INTEGRATION_ROLE_NAME, rolePath));
+    return document([{
+        Sid: "AssumeStackStateIntegrationRole",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: roles.length === 1 ? roles[0] : roles,
+    }]);
+}

@@ -1,0 +1,126 @@
+/**
+ * The monitored-account stack's configuration, as a JSON schema: the one place its keys, types,
+ * defaults and rules are written. `x-rule` states each rule in words for error messages;
+ * Pulumi.yaml's descriptions are checked against `description` by a test.
+ */
+import { KNOWN_REGIONS } from "./regions";
+import { API_GATEWAY_ACCESS_LEVELS } from "./integration-permissions";
+import { EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH, EXTERNAL_ID_PATTERN } from "./external-id";
+
+export const CONFIG_NAMESPACE = "stackstate-aws";
+
+const ACCOUNT_ID = { type: "string", pattern: "^\\d{12}$", "x-rule": "must be a 12-digit AWS account ID" };
+const PARTITION = "aws(-us-gov)?";
+const ROLE_ARN = {
+    type: "string",
+    pattern: `^arn:${PARTITION}:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$`,
+    "x-rule": "must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)",
+};
+const VPC_ID = { type: "string", pattern: "^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", "x-rule": "must be a VPC id (vpc-0123abcd…)" };
+const REGION = {
+    type: "string",
+    enum: KNOWN_REGIONS,
+    "x-rule": `must be a known AWS region code (${KNOWN_REGIONS.join(", ")})`,
+};
+
+export const CONFIG_SCHEMA = {
+    type: "object",
+    additionalProperties: false,
+    required: ["regions"],
+    properties: {
+        regions: {
+            description: "AWS regions whose events StackState captures; one event pipeline is created in each.",
+            type: "array",
+            minItems: 1,
+            uniqueItems: true,
+            items: REGION,
+            "x-rule": "must be a non-empty list of distinct AWS region codes",
+        },
+        mainRegion: {
+            description: "Region for the account's global resources (integration role, logs bucket); one of regions. Default: the first region.",
+            ...REGION,
+        },
+        agentRoleArns: {
+            description: "IAM role ARNs allowed to assume the integration role (the Agent's instance role, a StackState server's role). Preferred over agentAccountId.",
+            type: "array",
+            minItems: 1,
+            uniqueItems: true,
+            items: ROLE_ARN,
+            "x-rule": "must be a non-empty list of distinct IAM role ARNs",
+        },
+        agentAccountId: {
+            description: "AWS account whose principals may assume the integration role (trusts that account's root). Use agentRoleArns where you can.",
+            ...ACCOUNT_ID,
+        },
+        accountId: {
+            description: "The monitored account's ID. Optional; when set, deployment stops if the credentials belong to another account.",
+            ...ACCOUNT_ID,
+        },
+        externalId: {
+            description: `Shared secret the Agent presents when assuming the role (${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of [\\w+=,.@:/-]). Set it as a secret; omit it to generate a random one, exported as the secret output externalId.`,
+            type: "string",
+            minLength: EXTERNAL_ID_MIN_LENGTH,
+            maxLength: EXTERNAL_ID_MAX_LENGTH,
+            pattern: EXTERNAL_ID_PATTERN,
+            "x-rule": `must be ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of letters, digits and _+=,.@:/- (shorter IDs can be guessed; omit it to have one generated)`,
+        },
+        flowLogs: {
+            description: "VPC flow logs to the logs bucket, per region: a list of VPC ids, or \"all\" to cover every VPC found in the region at deployment. Default: none.",
+            type: "object",
+            propertyNames: REGION,
+            additionalProperties: {
+                anyOf: [
+                    { type: "string", const: "all" },
+                    { type: "array", minItems: 1, uniqueItems: true, items: VPC_ID },
+                ],
+                "x-rule": "must be \"all\" or a non-empty list of distinct VPC ids",
+            },
+            "x-rule": "must map region codes to \"all\" or a list of VPC ids",
+        },
+        permissionsBoundaryArn: {
+            description: "Managed policy ARN set as the permissions boundary of every role this package creates. Default: none.",
+            type: "string",
+            pattern: `^arn:${PARTITION}:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+$`,
+            "x-rule": "must be an IAM managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>)",
+        },
+        rolePath: {
+            description: "IAM path for the roles and policies this package creates. Default: /.",
+            type: "string",
+            maxLength: 512,
+            pattern: "^/([\\x21-\\x7E]*/)?$",
+            "x-rule": "must be an IAM path: starts and ends with /, printable ASCII, at most 512 characters",
+        },
+        tags: {
+            description: "Tags for every taggable resource, merged with managed-by: stackstate-aws.",
+            type: "object",
+            maxProperties: 49,
+            propertyNames: {
+                type: "string",
+                minLength: 1,
+                maxLength: 128,
+                not: { pattern: "^(aws:|managed-by$)" },
+                "x-rule": "tag keys must be 1-128 characters, not start with aws: and not be managed-by (reserved for this package)",
+            },
+            additionalProperties: { type: "string", maxLength: 256, "x-rule": "tag values must be strings of at most 256 characters" },
+            "x-rule": "must map tag keys to string values (at most 49 tags besides managed-by)",
+        },
+        apiGatewayAccess: {
+            description: "API Gateway permissions: read (apigateway:GET only) or published (the published template's GET, DELETE, PUT, HEAD, PATCH, POST, OPTIONS). Default: read.",
+            type: "string",
+            enum: API_GATEWAY_ACCESS_LEVELS,
+            "x-rule": `must be one of: ${API_GATEWAY_ACCESS_LEVELS.join(", ")}`,
+        },
+        deployRoleArn: {
+            description: "Role in the monitored account that Pulumi assumes to deploy (one stack per account, run from a central account). Default: the ambient credentials.",
+            ...ROLE_ARN,
+        },
+    },
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_SCHEMA.properties;
+export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.properties) as ConfigKey[];
+
+/** Keys whose values are structured: Pulumi stores them as JSON text. */
+export const STRUCTURED_CONFIG_KEYS: readonly ConfigKey[] = CONFIG_KEYS.filter(
+    (key) => ["array", "object"].includes((CONFIG_SCHEMA.properties[key] as { type: string }).type),
+);

@@ -1,0 +1,193 @@
+/**
+ * Stack config → validated arguments. Every problem is reported at once, each naming its key and
+ * the rule it breaks; nothing downstream runs on a config with a problem.
+ */
+import Ajv, { ErrorObject } from "ajv";
+import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CONFIG_KEYS } from "./config-schema";
+import { Partition, partitionOf } from "./regions";
+import { ApiGatewayAccess } from "./integration-permissions";
+import { normalisedRolePath } from "./names";
+
+export type FlowLogSelection = "all" | string[];
+
+export interface IntegrationConfig {
+    regions: string[];
+    mainRegion: string;
+    partition: Partition;
+    agentRoleArns: string[];
+    agentAccountId?: string;
+    accountId?: string;
+    externalId?: string;
+    flowLogs: Record<string, FlowLogSelection>;
+    permissionsBoundaryArn?: string;
+    rolePath: string;
+    tags: Record<string, string>;
+    apiGatewayAccess: ApiGatewayAccess;
+    deployRoleArn?: string;
+}
+
+export interface ConfigProblem {
+    /** The fully qualified config key, e.g. `stackstate-aws:regions`. */
+    key: string;
+    message: string;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: ConfigProblem[]) {
+        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Values that must never be echoed back in an error. */
+const SECRET_KEYS: readonly string[] = ["externalId"];
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+ajv.addKeyword({ keyword: "x-rule", schemaType: "string" });
+const validateSchema = ajv.compile(CONFIG_SCHEMA);
+
+const qualified = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+
+/**
+ * Validates raw config values keyed without namespace. Structured values may come as JSON text
+ * (as Pulumi stores them) or already parsed.
+ */
+export function validateIntegrationConfig(raw: Record<string, unknown>): IntegrationConfig {
+    const problems: ConfigProblem[] = [];
+    const values: Record<string, unknown> = {};
+    const unparsable: string[] = [];
+    for (const [key, value] of Object.entries(raw)) {
+        if (value === undefined) continue;
+        if (STRUCTURED_CONFIG_KEYS.includes(key as ConfigKey) && typeof value === "string") {
+            try {
+                values[key] = JSON.parse(value);
+            } catch {
+                unparsable.push(key);
+                problems.push({ key: qualified(key), message: "must be structured (a YAML list or map), not plain text" });
+            }
+        } else {
+            values[key] = value;
+        }
+    }
+    if (!validateSchema(values)) {
+        const errors = (validateSchema.errors ?? []).filter(
+            (e) => !(e.keyword === "required" && unparsable.includes((e.params as { missingProperty: string }).missingProperty)),
+        );
+        problems.push(...schemaProblems(errors, values));
+    }
+    if (problems.length === 0) {
+        problems.push(...crossFieldProblems(values as unknown as RawValidConfig));
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return withDefaults(values as unknown as RawValidConfig);
+}
+
+type RawValidConfig = Partial<IntegrationConfig> & { regions: string[] };
+
+function withDefaults(v: RawValidConfig): IntegrationConfig {
+    const mainRegion = v.mainRegion ?? v.regions[0];
+    return {
+        ...v,
+        regions: v.regions,
+        mainRegion,
+        partition: partitionOf(mainRegion),
+        agentRoleArns: v.agentRoleArns ?? [],
+        flowLogs: v.flowLogs ?? {},
+        rolePath: normalisedRolePath(v.rolePath),
+        tags: v.tags ?? {},
+        apiGatewayAccess: v.apiGatewayAccess ?? "read",
+    };
+}
+
+function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (!v.agentRoleArns && !v.agentAccountId) {
+        problems.push({ key: qualified("agentRoleArns"), message: "is required unless agentAccountId is set: the integration role needs a principal to trust" });
+    }
+    if (v.mainRegion !== undefined && !v.regions.includes(v.mainRegion)) {
+        problems.push({ key: qualified("mainRegion"), message: `must be one of regions (${v.regions.join(", ")}), got '${v.mainRegion}'` });
+    }
+    for (const region of Object.keys(v.flowLogs ?? {})) {
+        if (!v.regions.includes(region)) {
+            problems.push({ key: qualified("flowLogs"), message: `region '${region}' must also be listed in regions (${v.regions.join(", ")})` });
+        }
+    }
+    const partitions = new Set(v.regions.map(partitionOf));
+    if (partitions.size > 1) {
+        problems.push({ key: qualified("regions"), message: `must all be in one AWS partition, got ${[...partitions].join(" and ")}` });
+    }
+    const partition = partitionOf(v.mainRegion ?? v.regions[0]);
+    const arnKeys: [string, string[]][] = [
+        ["agentRoleArns", v.agentRoleArns ?? []],
+        ["permissionsBoundaryArn", v.permissionsBoundaryArn ? [v.permissionsBoundaryArn] : []],
+        ["deployRoleArn", v.deployRoleArn ? [v.deployRoleArn] : []],
+    ];
+    for (const [key, arns] of arnKeys) {
+        const foreign = arns.filter((arn) => arn.split(":")[1] !== partition);
+        if (foreign.length > 0 && partitions.size === 1) {
+            problems.push({ key: qualified(key), message: `must be in partition '${partition}' like the regions, got ${foreign.join(", ")}` });
+        }
+    }
+    return problems;
+}
+
+function schemaProblems(errors: ErrorObject[], values: Record<string, unknown>): ConfigProblem[] {
+    const byKey = new Map<string, string[]>();
+    const add = (key: string, message: string) => {
+        const messages = byKey.get(key) ?? [];
+        if (!messages.includes(message)) messages.push(message);
+        byKey.set(key, messages);
+    };
+    for (const error of errors) {
+        // The anyOf and propertyNames errors carry the readable rule; the errors inside them are noise.
+        if (/\/(anyOf\/\d+|propertyNames)\//.test(error.schemaPath)) continue;
+        if (error.instancePath === "") {
+            if (error.keyword === "additionalProperties") {
+                const unknown = (error.params as { additionalProperty: string }).additionalProperty;
+                add(unknown, `is not a known key. Known keys are: ${CONFIG_KEYS.join(", ")}.`);
+            } else if (error.keyword === "required") {
+                add((error.params as { missingProperty: string }).missingProperty, "is required");
+            } else {
+                add("(root)", error.message ?? "is invalid");
+            }
+            continue;
+        }
+        const [, key, ...rest] = error.instancePath.split("/");
+        const rule = ruleOf(error);
+        const where = rest.length > 0 ? ` (at ${rest.map((part) => `[${part}]`).join("")})` : "";
+        const offending = SECRET_KEYS.includes(key) ? "" : describeValue(error, values, key, rest);
+        add(key, `${rule}${where}${offending}`);
+    }
+    return [...byKey].map(([key, messages]) => ({ key: qualified(key), message: messages.join("; ") }));
+}
+
+function ruleOf(error: ErrorObject): string {
+    type Described = { "x-rule"?: string; propertyNames?: { "x-rule"?: string } };
+    const schema = error.parentSchema as Described | undefined;
+    const own = error.keyword === "propertyNames" ? schema?.propertyNames : schema;
+    return own?.["x-rule"] ?? error.message ?? "is invalid";
+}
+
+function describeValue(error: ErrorObject, values: Record<string, unknown>, key: string, rest: string[]): string {
+    if (error.keyword === "propertyNames") {
+        const name = (error.params as { propertyName?: string }).propertyName;
+        return name !== undefined ? `: ${JSON.stringify(name)}` : "";
+    }
+    let value: unknown = values[key];
+    for (const part of rest) value = (value as Record<string, unknown> | undefined)?.[part];
+    const text = JSON.stringify(value);
+    return text !== undefined && text.length <= 200 ? `, got ${text}` : "";
+}
+
+/**
+ * Turns a Pulumi stack config map (`stackstate-aws:key: value`, other namespaces ignored) into
+ * raw values keyed without namespace.
+ */
+export function rawConfigFromStackConfig(config: Record<string, unknown>): Record<string, unknown> {
+    const prefix = `${CONFIG_NAMESPACE}:`;
+    return Object.fromEntries(
+        Object.entries(config)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+}

@@ -1,0 +1,22 @@
+/** Rules for the Agent host's permission to assume integration roles. */
+import { asArray, parsePolicyDocument } from "../iam-document";
+import { actionMatches } from "./action-match";
+
+/**
+ * When the monitored accounts are known, `sts:AssumeRole` must name them: a `*` account (or `*`
+ * resource) lets the host assume matching roles in any account.
+ */
+export function assumeRoleOnAnyAccountProblems(policy: unknown): string[] {
+    const doc = parsePolicyDocument(policy);
+    const problems: string[] = [];
+    for (const statement of asArray(doc.Statement)) {
+        if (statement.Effect !== "Allow" || !asArray(statement.Action).some((a) => actionMatches(a, "sts:AssumeRole"))) continue;
+        for (const resource of asArray(statement.Resource)) {
+            const account = resource.split(":")[4];
+            if (resource === "*" || account === undefined || account.includes("*")) {
+                problems.push(`sts:AssumeRole must name the monitored accounts, not '${resource}'`);
+            }
+        }
+    }
+    return problems;
+}

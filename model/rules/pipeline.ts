@@ -1,0 +1,124 @@
+/** Rules for the event pipeline, bucket, key and flow logs (REFERENCE §3-§6). */
+import {
+    AGENT_HANDLED_EVENT_SOURCES, BUCKET_SETTINGS, EVENT_DETAIL_TYPES, FIREHOSE_SETTINGS, FLOW_LOG_SETTINGS,
+    DEFAULT_FLOW_LOG_FORMAT,
+} from "../pipeline-settings";
+
+/** The rule must match every source the Agent handles and both detail types, and filter on nothing else. */
+export function eventPatternProblems(pattern: unknown): string[] {
+    let parsed: Record<string, unknown>;
+    try {
+        parsed = typeof pattern === "string" ? JSON.parse(pattern) : (pattern as Record<string, unknown>);
+    } catch {
+        return ["the event pattern must be valid JSON"];
+    }
+    if (!parsed || typeof parsed !== "object") return ["the event pattern must be a JSON object"];
+    const problems: string[] = [];
+    const listed = (key: string) => (Array.isArray(parsed[key]) ? (parsed[key] as unknown[]).map(String) : []);
+    const missingSources = AGENT_HANDLED_EVENT_SOURCES.filter((s) => !listed("source").includes(s));
+    if (missingSources.length > 0) {
+        problems.push(`the event pattern must match the sources ${missingSources.join(", ")} (the Agent reads their events)`);
+    }
+    const missingTypes = EVENT_DETAIL_TYPES.filter((t) => !listed("detail-type").includes(t));
+    if (missingTypes.length > 0) {
+        problems.push(`the event pattern must match the detail types ${missingTypes.map((t) => `'${t}'`).join(", ")}`);
+    }
+    const narrowing = Object.keys(parsed).filter((key) => !["source", "detail-type"].includes(key));
+    if (narrowing.length > 0) {
+        problems.push(`the event pattern must not filter on ${narrowing.join(", ")} (it would hide events from the Agent)`);
+    }
+    return problems;
+}
+
+export interface FirehoseFacts {
+    /** Seconds; Firehose's default is 300 when unset. */
+    bufferingIntervalSeconds?: number;
+    compressionFormat?: string;
+    prefix?: string;
+    /** Any record processing (Lambda, delimiters, dynamic partitioning) turned on. */
+    processingEnabled?: boolean;
+}
+
+/** The Agent needs GZIP objects, flushed every 60 s, under the exact prefix, records back to back. */
+export function firehoseProblems(facts: FirehoseFacts, expectedPrefix?: string): string[] {
+    const problems: string[] = [];
+    const interval = facts.bufferingIntervalSeconds ?? 300;
+    if (interval !== FIREHOSE_SETTINGS.bufferingIntervalSeconds) {
+        problems.push(`the buffering interval must be ${FIREHOSE_SETTINGS.bufferingIntervalSeconds} s, is ${interval} s (topology updates wait that long)`);
+    }
+    const compression = facts.compressionFormat ?? "UNCOMPRESSED";
+    if (compression !== FIREHOSE_SETTINGS.compressionFormat) {
+        problems.push(`compression must be ${FIREHOSE_SETTINGS.compressionFormat}, is ${compression}`);
+    }
+    if (expectedPrefix !== undefined && facts.prefix !== expectedPrefix) {
+        problems.push(`the S3 prefix must be '${expectedPrefix}', is '${facts.prefix ?? ""}' (the Agent reads only that prefix)`);
+    } else if (expectedPrefix === undefined && !/^AWSLogs\/\d{12}\/EventBridge\/[a-z0-9-]+\/$/.test(facts.prefix ?? "")) {
+        problems.push(`the S3 prefix must be 'AWSLogs/<account>/EventBridge/<region>/', is '${facts.prefix ?? ""}'`);
+    }
+    if (facts.processingEnabled) {
+        problems.push("record processing must be off: the Agent reads records written back to back and drops everything after a newline");
+    }
+    return problems;
+}
+
+export interface LifecycleRuleFacts {
+    enabled: boolean;
+    /** No prefix, tag or size filter. */
+    wholeBucket: boolean;
+    expirationDays?: number;
+    noncurrentExpirationDays?: number;
+    abortIncompleteMultipartDays?: number;
+}
+
+export function versioningProblems(status: string | undefined): string[] {
+    return status === "Enabled" ? [] : [`versioning must be Enabled, is ${status ?? "not set"} (the Agent will not read the bucket)`];
+}
+
+/** Objects the Agent misses must not pile up: current and non-current versions expire after a day. */
+export function lifecycleProblems(rules: LifecycleRuleFacts[]): string[] {
+    const active = rules.filter((r) => r.enabled && r.wholeBucket);
+    const problems: string[] = [];
+    if (!active.some((r) => r.expirationDays === BUCKET_SETTINGS.expirationDays)) {
+        problems.push(`an enabled whole-bucket lifecycle rule must expire current versions after ${BUCKET_SETTINGS.expirationDays} day`);
+    }
+    if (!active.some((r) => r.noncurrentExpirationDays === BUCKET_SETTINGS.noncurrentVersionExpirationDays)) {
+        problems.push(`an enabled whole-bucket lifecycle rule must expire non-current versions after ${BUCKET_SETTINGS.noncurrentVersionExpirationDays} day`);
+    }
+    return problems;
+}
+
+export function keyRotationProblems(enabled: boolean | undefined): string[] {
+    return enabled ? [] : ["automatic key rotation must be enabled"];
+}
+
+export interface FlowLogFacts {
+    /** Absent or AWS's default format string. */
+    logFormat?: string;
+    maxAggregationIntervalSeconds?: number;
+    fileFormat?: string;
+    hiveCompatiblePartitions?: boolean;
+    perHourPartition?: boolean;
+    /** The S3 destination ARN. */
+    destination?: string;
+}
+
+/** The Agent parses AWS's default format, per-minute aggregation, plain text, AWS's default key layout. */
+export function flowLogProblems(facts: FlowLogFacts): string[] {
+    const problems: string[] = [];
+    if (facts.logFormat !== undefined && facts.logFormat !== "" && facts.logFormat !== DEFAULT_FLOW_LOG_FORMAT) {
+        problems.push("the log format must be AWS's default format");
+    }
+    const interval = facts.maxAggregationIntervalSeconds ?? 600;
+    if (interval !== FLOW_LOG_SETTINGS.maxAggregationIntervalSeconds) {
+        problems.push(`the maximum aggregation interval must be ${FLOW_LOG_SETTINGS.maxAggregationIntervalSeconds} s, is ${interval} s`);
+    }
+    if (facts.fileFormat !== undefined && facts.fileFormat !== FLOW_LOG_SETTINGS.fileFormat) {
+        problems.push(`the file format must be ${FLOW_LOG_SETTINGS.fileFormat}, is ${facts.fileFormat}`);
+    }
+    if (facts.hiveCompatiblePartitions) problems.push("Hive-compatible partitions must be off (the Agent expects AWS's default keys)");
+    if (facts.perHourPartition) problems.push("per-hour partitions must be off (the Agent expects AWS's default keys)");
+    if (facts.destination !== undefined && /^arn:[^:]+:s3:::[^/]+\/./.test(facts.destination)) {
+        problems.push("the destination must be the bucket itself, without a sub-folder (the Agent lists AWSLogs/<account>/vpcflowlogs/)");
+    }
+    return problems;
+}
