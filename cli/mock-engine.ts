@@ -23,6 +23,10 @@ export interface Registration {
     region: string;
     /** The request's properties as the engine received them (a protobuf Struct), for the analyzer. */
     rawObject: unknown;
+    /** The resource's outputs as the mock returned them (inputs plus computed ids, ARNs, names). */
+    outputs: Record<string, unknown>;
+    /** The outputs as a protobuf Struct, for the analyzer's stack-level calls. */
+    rawOutputs: unknown;
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -65,7 +69,7 @@ export class MockEngine {
             req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
             const propertyDependencies: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propertyDependencies[key] = deps.getUrnsList(); });
-            const pending: Omit<Registration, "urn" | "region"> = {
+            const pending: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs"> = {
                 type: req.getType(),
                 name: req.getName(),
                 custom: req.getCustom(),
@@ -78,13 +82,22 @@ export class MockEngine {
                 rawObject: req.getObject(),
             };
             return register(req, (err: unknown, resp: any) => {
-                if (!err && resp) this.add({ ...pending, urn: resp.getUrn(), region: this.regionFor(pending) });
+                if (!err && resp) {
+                    const rawOutputs = resp.getObject();
+                    this.add({
+                        ...pending,
+                        urn: resp.getUrn(),
+                        region: this.regionFor(pending),
+                        outputs: rawOutputs ? pulumi.runtime.deserializeProperties(rawOutputs) : {},
+                        rawOutputs,
+                    });
+                }
                 callback(err, resp);
             });
         };
     }
 
-    private regionFor(r: Omit<Registration, "urn" | "region">): string {
+    private regionFor(r: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs">): string {
         if (r.type === "pulumi:providers:aws") return String(r.inputs.region ?? this.aws.world.defaultRegion);
         const ref = r.provider ?? r.providers.aws;
         if (ref) return this.aws.regionOf(ref);
