@@ -16,3 +16,4 @@ export * from "./rules/action-match";
 export * from "./rules/trust";
 export * from "./rules/pipeline";
 export * from "./rules/agent";
+export * from "./rules/bucket";
