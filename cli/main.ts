@@ -2,9 +2,11 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
 import { registerPlan } from "./plan";
+import { registerVerify } from "./verify";
 
 const COMMANDS: ((program: Command) => void)[] = [
     registerPlan,
+    registerVerify,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,115 @@
+/**
+ * One place that builds AWS SDK clients for the CLI. Credentials come from the SDK's standard
+ * chain (environment, `AWS_PROFILE`, SSO, instance roles...), and the SDK itself reads
+ * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` and a profile's `endpoint_url`, so an
+ * emulator needs no code here. Throttling is retried in the SDK's adaptive mode, which also
+ * slows the client down when AWS pushes back.
+ *
+ * Commands receive a `ClientFactory` rather than constructing clients, so tests can hand in
+ * clients pointed at moto or wrapped by aws-sdk-client-mock.
+ */
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { FirehoseClient } from "@aws-sdk/client-firehose";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+
+export interface AwsClients {
+    readonly sts: STSClient;
+    readonly iam: IAMClient;
+    readonly s3: S3Client;
+    readonly firehose: FirehoseClient;
+    readonly events: EventBridgeClient;
+    readonly kms: KMSClient;
+    readonly ec2: EC2Client;
+}
+
+/** The clients of one region. IAM is global; its client is created in whichever region asks. */
+export interface ClientFactory {
+    (region: string): AwsClients;
+}
+
+export interface SdkClientOptions {
+    /** A named profile instead of the default chain's choice (`AWS_PROFILE`). */
+    profile?: string;
+    /** Explicit endpoint (tests); otherwise the SDK reads AWS_ENDPOINT_URL itself. */
+    endpoint?: string;
+    /** Explicit credentials (tests); otherwise the standard chain. */
+    credentials?: STSClientConfig["credentials"];
+    /** Attempts per call including the first; the SDK default (3, or AWS_MAX_ATTEMPTS) when unset. */
+    maxAttempts?: number;
+}
+
+export const RETRY_MODE = "adaptive";
+
+/**
+ * A custom endpoint is usually an emulator on a plain host name (`localhost`), where S3's
+ * virtual-hosted bucket names (`bucket.localhost`) do not resolve: use path-style addressing.
+ */
+function customEndpointConfigured(options: SdkClientOptions, env: NodeJS.ProcessEnv): boolean {
+    return Boolean(options.endpoint || env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+
+export function sdkClientFactory(options: SdkClientOptions = {}, env: NodeJS.ProcessEnv = process.env): ClientFactory & { destroy(): void } {
+    const created: { destroy(): void }[] = [];
+    const byRegion = new Map<string, AwsClients>();
+    const configFor = (region: string): CommonConfig => ({
+        region,
+        retryMode: RETRY_MODE,
+        ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.profile !== undefined ? { profile: options.profile } : {}),
+        ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+    });
+    const track = <T extends { destroy(): void }>(client: T): T => {
+        created.push(client);
+        return client;
+    };
+    const factory = (region: string): AwsClients => {
+        let clients = byRegion.get(region);
+        if (!clients) {
+            clients = lazyClients(() => configFor(region), track, customEndpointConfigured(options, env));
+            byRegion.set(region, clients);
+        }
+        return clients;
+    };
+    return Object.assign(factory, {
+        destroy(): void {
+            for (const client of created.splice(0)) client.destroy();
+            byRegion.clear();
+        },
+    });
+}
+
+interface CommonConfig {
+    region: string;
+    retryMode: string;
+    maxAttempts?: number;
+    profile?: string;
+    endpoint?: string;
+    credentials?: STSClientConfig["credentials"];
+}
+
+/** Clients are built on first use: a verify run over 17 regions needs a handful of services each. */
+function lazyClients(
+    config: () => CommonConfig,
+    track: <T extends { destroy(): void }>(client: T) => T,
+    pathStyle: boolean,
+): AwsClients {
+    const cache: Partial<Record<keyof AwsClients, unknown>> = {};
+    const once = <K extends keyof AwsClients>(key: K, make: () => AwsClients[K]): AwsClients[K] => {
+        cache[key] ??= track(make());
+        return cache[key] as AwsClients[K];
+    };
+    return {
+        get sts() { return once("sts", () => new STSClient(config())); },
+        get iam() { return once("iam", () => new IAMClient(config())); },
+        get s3() { return once("s3", () => new S3Client({ ...config(), ...(pathStyle ? { forcePathStyle: true } : {}) })); },
+        get firehose() { return once("firehose", () => new FirehoseClient(config())); },
+        get events() { return once("events", () => new EventBridgeClient(config())); },
+        get kms() { return once("kms", () => new KMSClient(config())); },
+        get ec2() { return once("ec2", () => new EC2Client(config())); },
+    };
+}

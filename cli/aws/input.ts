@@ -1,0 +1,59 @@
+/** Parsing of the AWS-shaped flags `verify` and `teardown` share; each returns problems in words, never throws. */
+import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION } from "../../model";
+
+export interface Parsed<T> {
+    value?: T;
+    problems: string[];
+}
+
+/** `a,b,c` → known region codes in the order given, duplicates dropped, all in one partition. */
+export function parseRegionList(flag: string, raw: string | undefined): Parsed<string[]> {
+    const regions = [...new Set((raw ?? "").split(",").map((r) => r.trim()).filter((r) => r !== ""))];
+    if (regions.length === 0) return { problems: [`${flag} must list at least one region, e.g. ${flag} eu-west-1,us-east-1`] };
+    const unknown = regions.filter((r) => !isKnownRegion(r));
+    if (unknown.length > 0) {
+        return { problems: [`${flag}: unknown region${unknown.length > 1 ? "s" : ""} ${unknown.map((r) => `'${r}'`).join(", ")}. Known regions are: ${KNOWN_REGIONS.join(", ")}.`] };
+    }
+    const partitions = [...new Set(regions.map(partitionOf))];
+    if (partitions.length > 1) {
+        return { problems: [`${flag} mixes partitions (${partitions.join(", ")}); one account lives in one partition`] };
+    }
+    return { value: regions, problems: [] };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+export function parseAccountId(flag: string, raw: string | undefined): Parsed<string> {
+    if (raw !== undefined && ACCOUNT_ID.test(raw)) return { value: raw, problems: [] };
+    return { problems: [`${flag} must be a 12-digit AWS account id, is '${raw ?? ""}'`] };
+}
+
+export interface RoleArn {
+    arn: string;
+    partition: Partition;
+    accountId: string;
+    /** `/` or `/a/b/`. */
+    path: string;
+    name: string;
+}
+
+const ROLE_ARN = /^arn:([a-z-]+):iam::(\d{12}):role(\/(?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
+
+export function parseRoleArn(flag: string, raw: string | undefined): Parsed<RoleArn> {
+    const match = ROLE_ARN.exec(raw ?? "");
+    const partitions = Object.keys(REGIONS_BY_PARTITION);
+    if (!match || !partitions.includes(match[1])) {
+        return { problems: [`${flag} must be an IAM role ARN such as arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole (partition ${partitions.join(" or ")}), is '${raw ?? ""}'`] };
+    }
+    return {
+        value: { arn: raw as string, partition: match[1] as Partition, accountId: match[2], path: match[3], name: match[4] },
+        problems: [],
+    };
+}
+
+/** A positive integer flag with an upper bound. */
+export function parseIntegerFlag(flag: string, raw: string | undefined, min: number, max: number): Parsed<number> {
+    const value = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (Number.isInteger(value) && value >= min && value <= max) return { value, problems: [] };
+    return { problems: [`${flag} must be a whole number from ${min} to ${max}, is '${raw ?? ""}'`] };
+}

@@ -1,0 +1,71 @@
+/** `verify`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing called). */
+import { externalIdSyntaxProblems, partitionOf } from "../../model";
+import { UsageError } from "../exit-codes";
+import { parseIntegerFlag, parseRegionList, parseRoleArn, RoleArn } from "../aws/input";
+
+export interface VerifyFlags {
+    roleArn?: string;
+    externalId?: string;
+    regions?: string;
+    mainRegion?: string;
+    agentProfile?: string;
+    concurrency?: string;
+    json?: boolean;
+}
+
+export interface VerifyInput {
+    role: RoleArn;
+    externalId: string;
+    regions: string[];
+    /** Holds the logs bucket; defaults to the first of `regions`. */
+    mainRegion: string;
+    /** Profile whose credentials probe AssumeRole (a principal the trust policy names); default: the caller's. */
+    agentProfile?: string;
+    /** Regions checked at once. */
+    concurrency: number;
+}
+
+/** Enough to run every region of a large account at once without tripping API rate limits. */
+export const DEFAULT_REGION_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 64;
+
+export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
+    const problems: string[] = [];
+    const role = parseRoleArn("--role-arn", flags.roleArn);
+    problems.push(...role.problems);
+
+    if (flags.externalId === undefined || flags.externalId === "") {
+        problems.push("--external-id is required: the ExternalId the Agent presents");
+    } else {
+        problems.push(...externalIdSyntaxProblems(flags.externalId).map((p) => `--external-id ${p}`));
+    }
+
+    const regions = parseRegionList("--regions", flags.regions);
+    problems.push(...regions.problems);
+    const mainRegion = flags.mainRegion ?? regions.value?.[0];
+    if (flags.mainRegion !== undefined && regions.value && !regions.value.includes(flags.mainRegion)) {
+        problems.push(`--main-region '${flags.mainRegion}' must be one of --regions (${regions.value.join(", ")})`);
+    }
+    if (role.value && regions.value && partitionOf(regions.value[0]) !== role.value.partition) {
+        problems.push(`--regions are in partition ${partitionOf(regions.value[0])} but --role-arn is in ${role.value.partition}`);
+    }
+
+    const concurrency = flags.concurrency === undefined
+        ? { value: DEFAULT_REGION_CONCURRENCY, problems: [] }
+        : parseIntegerFlag("--concurrency", flags.concurrency, 1, MAX_CONCURRENCY);
+    problems.push(...concurrency.problems);
+
+    if (flags.agentProfile !== undefined && flags.agentProfile.trim() === "") {
+        problems.push("--agent-profile must name a profile");
+    }
+
+    if (problems.length > 0) throw new UsageError(`invalid input:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    return {
+        role: role.value as RoleArn,
+        externalId: flags.externalId as string,
+        regions: regions.value as string[],
+        mainRegion: mainRegion as string,
+        agentProfile: flags.agentProfile,
+        concurrency: concurrency.value as number,
+    };
+}

@@ -1,0 +1,91 @@
+/**
+ * Each region's event pipeline (REFERENCE §3, §5): the Firehose stream delivers GZIP objects every
+ * 60 s under the region's prefix of the logs bucket; a rule that targets the stream — found by its
+ * target, so a renamed or hand-made rule counts — is ENABLED with the Agent's pattern; the
+ * region's key rotates.
+ */
+import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
+import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
+import { GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
+import {
+    eventBridgePrefix, eventPatternProblems, FIREHOSE_STREAM_NAME, firehoseProblems, firehoseStreamArn, KMS_ALIAS,
+    keyRotationProblems,
+} from "../../model";
+import { awsCall, isAwsErrorCode } from "../aws/errors";
+import { ruleNamesTargeting } from "../aws/event-rules";
+import { fail, pass, Verdict } from "./checks";
+import { VerifyContext } from "./context";
+
+export async function checkFirehoseStream(ctx: VerifyContext, region: string): Promise<Verdict> {
+    const { firehose } = ctx.aws(region);
+    let description;
+    try {
+        const out = await awsCall("firehose:DescribeDeliveryStream",
+            () => firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: FIREHOSE_STREAM_NAME })));
+        description = out.DeliveryStreamDescription;
+    } catch (error) {
+        if (isAwsErrorCode(error, "ResourceNotFoundException")) return fail(`there is no Firehose stream '${FIREHOSE_STREAM_NAME}' in ${region}`);
+        throw error;
+    }
+    const problems: string[] = [];
+    if (description?.DeliveryStreamStatus !== "ACTIVE") {
+        problems.push(`the stream must be ACTIVE, is ${description?.DeliveryStreamStatus ?? "unknown"}`);
+    }
+    const destination = description?.Destinations?.[0];
+    const s3 = destination?.ExtendedS3DestinationDescription ?? destination?.S3DestinationDescription;
+    if (!s3) {
+        problems.push(`the stream must deliver to the S3 bucket ${ctx.bucketName}`);
+    } else {
+        if (s3.BucketARN !== ctx.bucketArn) {
+            problems.push(`the stream must deliver to ${ctx.bucketArn}, delivers to ${s3.BucketARN ?? "nothing"}`);
+        }
+        const extended = destination?.ExtendedS3DestinationDescription;
+        problems.push(...firehoseProblems({
+            bufferingIntervalSeconds: s3.BufferingHints?.IntervalInSeconds,
+            compressionFormat: s3.CompressionFormat,
+            prefix: s3.Prefix,
+            processingEnabled: extended?.ProcessingConfiguration?.Enabled === true
+                || extended?.DynamicPartitioningConfiguration?.Enabled === true,
+        }, eventBridgePrefix(ctx.accountId, region)));
+    }
+    return problems.length === 0
+        ? pass(`stream '${FIREHOSE_STREAM_NAME}' is ACTIVE and delivers GZIP every ${s3?.BufferingHints?.IntervalInSeconds} s to ${ctx.bucketName}/${s3?.Prefix}`)
+        : fail(`stream '${FIREHOSE_STREAM_NAME}': ${problems.join("; ")}`);
+}
+
+export async function checkEventRule(ctx: VerifyContext, region: string): Promise<Verdict> {
+    const { events } = ctx.aws(region);
+    const streamArn = firehoseStreamArn(region, ctx.accountId);
+    const names = await ruleNamesTargeting(events, streamArn);
+    if (names.length === 0) return fail(`no EventBridge rule targets the stream ${streamArn}`);
+    const findings = await Promise.all(names.map(async (name) => {
+        const rule = await awsCall("events:DescribeRule", () => events.send(new DescribeRuleCommand({ Name: name })));
+        const problems = [
+            ...(rule.State === "ENABLED" ? [] : [`it must be ENABLED, is ${rule.State ?? "unknown"}`]),
+            ...(rule.EventPattern === undefined ? ["it must have an event pattern"] : eventPatternProblems(rule.EventPattern)),
+        ];
+        return { name, problems };
+    }));
+    const good = findings.filter((f) => f.problems.length === 0);
+    if (good.length > 0) {
+        const names = good.map((f) => `'${f.name}'`).join(", ");
+        return pass(good.length > 1
+            ? `rules ${names} target the stream and are ENABLED with the Agent's event pattern`
+            : `rule ${names} targets the stream and is ENABLED with the Agent's event pattern`);
+    }
+    return fail(findings.map((f) => `rule '${f.name}' targets the stream but ${f.problems.join("; ")}`).join(". "));
+}
+
+export async function checkKeyRotation(ctx: VerifyContext, region: string): Promise<Verdict> {
+    const key = await ctx.integrationKey(region);
+    if (!key?.Arn) return fail(`there is no KMS key with alias ${KMS_ALIAS} in ${region}`);
+    const { kms } = ctx.aws(region);
+    const out = await awsCall("kms:GetKeyRotationStatus", () => kms.send(new GetKeyRotationStatusCommand({ KeyId: key.Arn })));
+    const problems = [
+        ...(key.KeyState === undefined || key.KeyState === "Enabled" ? [] : [`the key must be Enabled, is ${key.KeyState}`]),
+        ...keyRotationProblems(out.KeyRotationEnabled),
+    ];
+    return problems.length === 0
+        ? pass(`key ${key.Arn} (${KMS_ALIAS}) rotates automatically`)
+        : fail(`key ${key.Arn} (${KMS_ALIAS}): ${problems.join("; ")}`);
+}

@@ -1,0 +1,263 @@
+/**
+ * verify against a real AWS API emulator (moto): a correct account passes every check, and each
+ * way of breaking it fails exactly the check that should catch it. moto cannot answer two
+ * questions — it admits every AssumeRole, and lacks IAM's policy simulator — so those two calls
+ * are answered by aws-sdk-client-mock (test/helpers/aws-fakes.ts) while every other call reaches
+ * moto.
+ */
+import { expect } from "chai";
+import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
+import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
+import { GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
+import { mockClient } from "aws-sdk-client-mock";
+import { EVENT_SOURCES } from "../model";
+import { ClientFactory } from "../cli/aws/clients";
+import { CheckResult, CHECK_IDS, verifyExitCode } from "../cli/verify/checks";
+import { parseVerifyFlags } from "../cli/verify/options";
+import { runVerify } from "../cli/verify/run";
+import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
+import { buildWorld, World, WorldBreaks, WORLD_EXTERNAL_ID } from "./helpers/aws-world";
+import { accessDenied, emulateTrust, fakeSimulator } from "./helpers/aws-fakes";
+
+const REGIONS = ["eu-west-1", "us-east-1"];
+const BUCKET = `stackstate-logs-${MOTO_ACCOUNT_ID}`;
+
+interface Run {
+    world: World;
+    results: CheckResult[];
+    clients: ClientFactory;
+}
+
+/** The checks that did not pass, as [status, region, id, message]. */
+const notPassing = (results: CheckResult[]) =>
+    results.filter((r) => r.status !== "pass").map((r) => [r.status, r.region, r.id, r.message]);
+
+describe("verify against moto", function () {
+    this.timeout(60_000);
+    let endpoint: string;
+    const opened: { destroy(): void }[] = [];
+
+    before(async () => {
+        endpoint = await motoEndpoint();
+    });
+    beforeEach(() => resetMoto());
+    afterEach(() => opened.splice(0).forEach((c) => c.destroy()));
+
+    /**
+     * Builds the world, answers AssumeRole as a StringEquals trust would (unless told otherwise) and
+     * the simulator with "allowed", then lets `tamper` restrict clients before verify runs.
+     */
+    async function verifyWorld(breaks: WorldBreaks = {}, options: {
+        admits?: (externalId: string | undefined) => boolean;
+        tamper?: (clients: ClientFactory) => void;
+        now?: () => Date;
+    } = {}): Promise<Run> {
+        const clients = motoClients(endpoint);
+        opened.push(clients);
+        // The Agent runs in the same account here, so the caller is a principal the trust names.
+        const world = await buildWorld(clients, { regions: REGIONS, externalId: WORLD_EXTERNAL_ID, agentAccountId: MOTO_ACCOUNT_ID, breaks });
+        emulateTrust(clients(world.mainRegion).sts, options.admits ?? ((id) => id === WORLD_EXTERNAL_ID));
+        fakeSimulator(clients(world.mainRegion).iam);
+        options.tamper?.(clients);
+        const input = parseVerifyFlags({ roleArn: world.roleArn, externalId: WORLD_EXTERNAL_ID, regions: REGIONS.join(",") });
+        const results = await runVerify(input, { clients, now: options.now });
+        return { world, results, clients };
+    }
+
+    it("passes every check of a correct account, in report order", async () => {
+        const { results, world } = await verifyWorld();
+        expect(results.map((r) => [r.region, r.id, r.status])).to.deep.equal([
+            ...["caller-identity", "external-id-strength", "trust-policy", "assume-role-with-external-id",
+                "assume-role-without-external-id", "assume-role-with-wrong-external-id", "role-permissions"]
+                .map((id) => ["global", id, "pass"]),
+            ...["bucket-exists", "bucket-versioning", "bucket-lifecycle", "bucket-encryption", "bucket-public-access-block"]
+                .map((id) => ["eu-west-1", id, "pass"]),
+            ...REGIONS.flatMap((region) => ["firehose-stream", "event-rule", "kms-key-rotation", "flow-logs", "recent-events"]
+                .map((id) => [region, id, "pass"])),
+        ]);
+        expect(results).to.have.length(CHECK_IDS.length + 5);
+        const message = (region: string, id: string) => results.find((r) => r.region === region && r.id === id)?.message;
+        expect(message("eu-west-1", "bucket-encryption")).to.equal(`default encryption is SSE-KMS with the integration key ${world.keyArns["eu-west-1"]}`);
+        expect(message("us-east-1", "firehose-stream")).to.equal(
+            `stream 'stackstate-eventbridge-stream' is ACTIVE and delivers GZIP every 60 s to ${BUCKET}/AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/us-east-1/`);
+        expect(message("us-east-1", "flow-logs")).to.equal(`2 flow logs to ${BUCKET} cover every VPC, with the default format and 60 s aggregation`);
+        expect(verifyExitCode(results)).to.equal(0);
+    });
+
+    const cases: { name: string; breaks: WorldBreaks; expected: (w: World) => string[][] }[] = [
+        {
+            name: "versioning suspended",
+            breaks: { versioning: "Suspended" },
+            expected: () => [["fail", "eu-west-1", "bucket-versioning", `bucket ${BUCKET}: versioning must be Enabled, is Suspended (the Agent will not read the bucket)`]],
+        },
+        {
+            name: "a 300 s Firehose buffer",
+            breaks: { regions: { "us-east-1": { bufferSeconds: 300 } } },
+            expected: () => [["fail", "us-east-1", "firehose-stream", "stream 'stackstate-eventbridge-stream': the buffering interval must be 60 s, is 300 s (topology updates wait that long)"]],
+        },
+        {
+            name: "a wrong Firehose prefix (so events land where the Agent does not look)",
+            breaks: { regions: { "us-east-1": { prefix: `AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/` } } },
+            expected: () => [
+                ["fail", "us-east-1", "firehose-stream", `stream 'stackstate-eventbridge-stream': the S3 prefix must be 'AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/us-east-1/', is 'AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/' (the Agent reads only that prefix)`],
+                ["warn", "us-east-1", "recent-events", `no object arrived under AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/us-east-1/ in the last 15 minutes (there is none): expected only if nothing changed in us-east-1; otherwise check the rule and the stream`],
+            ],
+        },
+        {
+            name: "uncompressed delivery to another bucket",
+            breaks: { regions: { "eu-west-1": { compression: "UNCOMPRESSED", streamBucket: "someone-elses-bucket" } } },
+            expected: () => [["fail", "eu-west-1", "firehose-stream", `stream 'stackstate-eventbridge-stream': the stream must deliver to arn:aws:s3:::${BUCKET}, delivers to arn:aws:s3:::someone-elses-bucket; compression must be GZIP, is UNCOMPRESSED`]],
+        },
+        {
+            name: "a missing stream in one region",
+            breaks: { regions: { "us-east-1": { noStream: true } } },
+            expected: () => [["fail", "us-east-1", "firehose-stream", "there is no Firehose stream 'stackstate-eventbridge-stream' in us-east-1"]],
+        },
+        {
+            name: "a disabled rule",
+            breaks: { regions: { "eu-west-1": { ruleDisabled: true } } },
+            expected: () => [["fail", "eu-west-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream but it must be ENABLED, is DISABLED"]],
+        },
+        {
+            name: "a rule pattern missing sources",
+            breaks: { regions: { "us-east-1": { ruleSources: EVENT_SOURCES.filter((s) => !["aws.sns", "aws.autoscaling"].includes(s)) } } },
+            expected: () => [["fail", "us-east-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream but the event pattern must match the sources aws.autoscaling, aws.sns (the Agent reads their events)"]],
+        },
+        {
+            name: "no rule targeting the stream",
+            breaks: { regions: { "us-east-1": { noRule: true } } },
+            expected: () => [["fail", "us-east-1", "event-rule", `no EventBridge rule targets the stream arn:aws:firehose:us-east-1:${MOTO_ACCOUNT_ID}:deliverystream/stackstate-eventbridge-stream`]],
+        },
+        {
+            name: "key rotation off",
+            breaks: { regions: { "us-east-1": { keyRotationOff: true } } },
+            expected: (w) => [["fail", "us-east-1", "kms-key-rotation", `key ${w.keyArns["us-east-1"]} (alias/stackstate-integration): automatic key rotation must be enabled`]],
+        },
+        {
+            name: "a VPC without a flow log",
+            breaks: { regions: { "eu-west-1": { vpcWithoutFlowLog: true } } },
+            expected: (w) => [["warn", "eu-west-1", "flow-logs", `VPC without a flow log to ${BUCKET}: ${w.vpcs["eu-west-1"][0]} (flow logs are optional; the Agent sees no traffic of this VPC)`]],
+        },
+        {
+            name: "no recent object",
+            breaks: { regions: { "eu-west-1": { noRecentObject: true } } },
+            expected: () => [["warn", "eu-west-1", "recent-events", `no object arrived under AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/eu-west-1/ in the last 15 minutes (there is none): expected only if nothing changed in eu-west-1; otherwise check the rule and the stream`]],
+        },
+        {
+            name: "no lifecycle rule",
+            breaks: { noLifecycle: true },
+            expected: () => [["fail", "eu-west-1", "bucket-lifecycle", `bucket ${BUCKET}: an enabled whole-bucket lifecycle rule must expire current versions after 1 day; an enabled whole-bucket lifecycle rule must expire non-current versions after 1 day`]],
+        },
+        {
+            name: "SSE-S3 instead of the integration key",
+            breaks: { encryption: "AES256" },
+            expected: () => [["fail", "eu-west-1", "bucket-encryption", `bucket ${BUCKET}: default encryption must be SSE-KMS (aws:kms) with the integration's key, is AES256`]],
+        },
+        {
+            name: "no public-access block",
+            breaks: { noPublicAccessBlock: true },
+            expected: () => [["fail", "eu-west-1", "bucket-public-access-block", `bucket ${BUCKET}: the bucket must have a public-access block with all four settings on`]],
+        },
+    ];
+
+    for (const { name, breaks, expected } of cases) {
+        it(`fails exactly the expected check for ${name}`, async () => {
+            const { results, world } = await verifyWorld(breaks);
+            expect(notPassing(results)).to.deep.equal(expected(world));
+        });
+    }
+
+    it("finds the rule by its target, whatever its name", async () => {
+        const { results } = await verifyWorld({ regions: { "us-east-1": { ruleName: "hand-made-rule" } } });
+        expect(notPassing(results)).to.deep.equal([]);
+        expect(results.find((r) => r.region === "us-east-1" && r.id === "event-rule")?.message)
+            .to.equal("rule 'hand-made-rule' targets the stream and is ENABLED with the Agent's event pattern");
+    });
+
+    it("names every broken flow log and the setting it gets wrong", async () => {
+        const { results, clients } = await verifyWorld({ regions: { "us-east-1": { flowLogIntervalSeconds: 600 } } });
+        const flowLogs = (await clients("us-east-1").ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [];
+        expect(flowLogs).to.have.length(2);
+        expect(notPassing(results)).to.deep.equal([["fail", "us-east-1", "flow-logs", flowLogs
+            .map((f) => `flow log ${f.FlowLogId} (${f.ResourceId}): the maximum aggregation interval must be 60 s, is 600 s`).join(". ")]]);
+    });
+
+    it("skips what depends on a missing bucket and says so", async () => {
+        const { results, world } = await verifyWorld({ noBucket: true });
+        const skipped = `not checked: bucket ${BUCKET} does not exist`;
+        expect(notPassing(results)).to.deep.equal([
+            ["fail", "eu-west-1", "bucket-exists", `bucket ${BUCKET} does not exist`],
+            ...["bucket-versioning", "bucket-lifecycle", "bucket-encryption", "bucket-public-access-block"].map((id) => ["skip", "eu-west-1", id, skipped]),
+            ...REGIONS.flatMap((region) => [
+                ["warn", region, "flow-logs", `VPCs without a flow log to ${BUCKET}: ${world.vpcs[region].join(", ")} (flow logs are optional; the Agent sees no traffic of these VPCs)`],
+                ["skip", region, "recent-events", skipped],
+            ]),
+        ]);
+        expect(verifyExitCode(results)).to.equal(1);
+    });
+
+    it("warns when the newest event is older than 15 minutes", async () => {
+        const later = () => new Date(Date.now() + 20 * 60_000);
+        const { results } = await verifyWorld({}, { now: later });
+        expect(notPassing(results)).to.deep.equal(REGIONS.map((region) => ["warn", region, "recent-events",
+            `no object arrived under AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/${region}/ in the last 15 minutes (the newest arrived 20 minutes ago): expected only if nothing changed in ${region}; otherwise check the rule and the stream`]));
+        expect(verifyExitCode(results)).to.equal(0);
+    });
+
+    it("fails the trust and the security probe when the role admits callers without an ExternalId", async () => {
+        const lax = {
+            Version: "2012-10-17" as const,
+            Statement: [{
+                Effect: "Allow" as const, Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT_ID}:root` }, Action: "sts:AssumeRole",
+                Condition: { StringEqualsIfExists: { "sts:ExternalId": WORLD_EXTERNAL_ID } },
+            }],
+        };
+        // What AWS does for StringEqualsIfExists: no ExternalId passes, a wrong one does not.
+        const { results } = await verifyWorld({ trust: lax }, { admits: (id) => id === undefined || id === WORLD_EXTERNAL_ID });
+        expect(notPassing(results)).to.deep.equal([
+            ["fail", "global", "trust-policy", "the trust policy of StackStateAwsIntegrationRole: statement 1 must use StringEquals on sts:ExternalId, not StringEqualsIfExists (it admits callers without an ExternalId); no statement accepts the ExternalId given with --external-id"],
+            ["fail", "global", "assume-role-without-external-id", "SECURITY: AssumeRole without an ExternalId succeeds for arn:aws:sts::123456789012:user/moto: any principal the trust policy names can assume the role without knowing the ExternalId, and the Agent refuses to run while this succeeds; require sts:ExternalId with StringEquals"],
+        ]);
+    });
+
+    it("fails only the check whose permission is denied, naming the permission, while the rest still run", async () => {
+        const { results } = await verifyWorld({}, {
+            tamper: (clients) => {
+                mockClient(clients("us-east-1").firehose).on(DescribeDeliveryStreamCommand).rejects(accessDenied(
+                    "User: arn:aws:iam::123456789012:user/moto is not authorized to perform: firehose:DescribeDeliveryStream on resource: arn:aws:firehose:us-east-1:123456789012:deliverystream/stackstate-eventbridge-stream because no identity-based policy allows the firehose:DescribeDeliveryStream action",
+                    "AccessDeniedException"));
+                const s3 = mockClient(clients("eu-west-1").s3);
+                (s3.send as unknown as { callThrough(): void }).callThrough();
+                s3.on(GetBucketVersioningCommand).rejects(accessDenied("Access Denied"));
+            },
+        });
+        expect(notPassing(results)).to.deep.equal([
+            ["fail", "eu-west-1", "bucket-versioning", "access denied: the credentials lack s3:GetBucketVersioning (AccessDenied: Access Denied)"],
+            ["fail", "us-east-1", "firehose-stream", "access denied: the credentials lack firehose:DescribeDeliveryStream (AccessDeniedException: User: arn:aws:iam::123456789012:user/moto is not authorized to perform: firehose:DescribeDeliveryStream on resource: arn:aws:firehose:us-east-1:123456789012:deliverystream/stackstate-eventbridge-stream because no identity-based policy allows the firehose:DescribeDeliveryStream action)"],
+        ]);
+    });
+
+    it("reports a check it could not evaluate as error, and exits 3 when nothing failed", async () => {
+        const { results } = await verifyWorld({}, {
+            tamper: (clients) => {
+                const kms = mockClient(clients("us-east-1").kms);
+                (kms.send as unknown as { callThrough(): void }).callThrough();
+                kms.on(GetKeyRotationStatusCommand).rejects(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+            },
+        });
+        expect(notPassing(results)).to.deep.equal([
+            ["error", "us-east-1", "kms-key-rotation", "could not call kms:GetKeyRotationStatus: cannot reach the AWS endpoint (socket hang up)"],
+        ]);
+        expect(verifyExitCode(results)).to.equal(3);
+    });
+
+    it("refuses (exit 2) credentials of another account than the role's", async () => {
+        const clients = motoClients(endpoint);
+        opened.push(clients);
+        const input = parseVerifyFlags({ roleArn: "arn:aws:iam::999988887777:role/StackStateAwsIntegrationRole", externalId: WORLD_EXTERNAL_ID, regions: "eu-west-1" });
+        const error = await runVerify(input, { clients }).catch((e: Error) => e);
+        expect(error).to.have.property("name", "UsageError");
+        expect((error as Error).message).to.equal("the credentials (arn:aws:sts::123456789012:user/moto) are for account 123456789012, but --role-arn is in account 999988887777: verify reads the role and the account's resources, so run it with credentials of account 999988887777");
+    });
+});
