@@ -3,10 +3,12 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
 import { registerPlan } from "./plan";
 import { registerVerify } from "./verify";
+import { registerAgentConfig } from "./agent-config";
 
 const COMMANDS: ((program: Command) => void)[] = [
     registerPlan,
     registerVerify,
+    registerAgentConfig,
 ];
 
 export function buildProgram(): Command {

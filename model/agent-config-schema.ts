@@ -101,7 +101,7 @@ export const MONITORED_ACCOUNT_SCHEMA = {
             minLength: EXTERNAL_ID_MIN_LENGTH,
             maxLength: EXTERNAL_ID_MAX_LENGTH,
             pattern: EXTERNAL_ID_PATTERN,
-            "x-rule": `must be ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of letters, digits and _+=,.@:/- (the monitored stack's externalId output)`,
+            "x-rule": `must be ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of letters, digits and _+=,.@:/-`,
         },
         regions: {
             type: "array",

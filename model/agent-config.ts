@@ -73,24 +73,33 @@ export function accountIdOf(roleArn: string): string {
     return roleArn.split(":")[4];
 }
 
+/** How problems name an account (`account 2`, a file) and its fields (`regions`, `--regions`). */
+export interface AccountNaming {
+    /** Default: `account <n>`; an empty label leaves only the field's name. */
+    label?: (index: number) => string;
+    field?: (name: string) => string;
+}
+
 /** Problems with the accounts, `[]` when they can be rendered. ExternalIds are never echoed. */
-export function monitoredAccountProblems(accounts: MonitoredAccount[], label = (i: number) => `account ${i + 1}`): string[] {
+export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: AccountNaming = {}): string[] {
+    const label = naming.label ?? ((i: number) => `account ${i + 1}`);
+    const field = naming.field ?? ((name: string) => name);
     const problems: string[] = [];
     const firstIndexByAccount = new Map<string, number>();
     accounts.forEach((account, i) => {
         const schemaProblems = validateWithSchema(validateAccount, account, { secretNames: ["externalId"] });
-        const name = `${label(i)}${typeof account?.roleArn === "string" ? ` (${account.roleArn})` : ""}`;
-        problems.push(...schemaProblems.map((p) => `${name}: ${p.key} ${p.message}`));
+        const prefix = label(i) ? `${label(i)}${typeof account?.roleArn === "string" ? ` (${account.roleArn})` : ""}: ` : "";
+        problems.push(...schemaProblems.map((p) => `${prefix}${field(p.key)} ${p.message}`));
         if (schemaProblems.length > 0) return;
         const partition = account.roleArn.split(":")[1];
         const foreign = account.regions.filter((r) => isKnownRegion(r) && partitionOf(r) !== partition);
         if (foreign.length > 0) {
-            problems.push(`${name}: regions must be in the role's partition '${partition}', got ${foreign.join(", ")}`);
+            problems.push(`${prefix}${field("regions")} must be in the role's partition '${partition}', got ${foreign.join(", ")}`);
         }
         const accountId = accountIdOf(account.roleArn);
         const first = firstIndexByAccount.get(accountId);
         if (first !== undefined) {
-            problems.push(`${name}: account ${accountId} is already ${label(first)}; the Agent needs one instance per account`);
+            problems.push(`${prefix}account ${accountId} is already ${label(first)}; the Agent needs one instance per account`);
         } else {
             firstIndexByAccount.set(accountId, i);
         }
@@ -99,8 +108,8 @@ export function monitoredAccountProblems(accounts: MonitoredAccount[], label = (
 }
 
 /** Groups accounts by ExternalId, in order of first appearance; throws AgentConfigError on bad accounts. */
-export function groupByExternalId(accounts: MonitoredAccount[], label?: (i: number) => string): AgentConfigGroup[] {
-    const problems = monitoredAccountProblems(accounts, label);
+export function groupByExternalId(accounts: MonitoredAccount[], naming?: AccountNaming): AgentConfigGroup[] {
+    const problems = monitoredAccountProblems(accounts, naming);
     if (accounts.length === 0) problems.push("at least one monitored account is needed");
     if (problems.length > 0) throw new AgentConfigError(problems);
     const groups = new Map<string, MonitoredAccount[]>();

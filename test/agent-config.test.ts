@@ -83,9 +83,9 @@ describe("agent-config renderer", () => {
         const problems = monitoredAccountProblems(bad);
         expect(problems).to.deep.equal([
             "account 1 (arn:aws:iam::111122223333:user/bob): roleArn must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>), got \"arn:aws:iam::111122223333:user/bob\"",
-            "account 1 (arn:aws:iam::111122223333:user/bob): externalId must be 16-1224 characters of letters, digits and _+=,.@:/- (the monitored stack's externalId output)",
+            "account 1 (arn:aws:iam::111122223333:user/bob): externalId must be 16-1224 characters of letters, digits and _+=,.@:/-",
             `account 1 (arn:aws:iam::111122223333:user/bob): regions must be global or a known AWS region code (${KNOWN_REGIONS.join(", ")}) (at [1]), got "mars-1"`,
-            "account 2 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): externalId must be 16-1224 characters of letters, digits and _+=,.@:/- (the monitored stack's externalId output)",
+            "account 2 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): externalId must be 16-1224 characters of letters, digits and _+=,.@:/-",
             "account 2 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): regions must be a non-empty list of distinct region codes (global is added for you), got []",
             "account 2 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): collectionInterval must be a whole number of seconds, at least 1, got 0",
             "account 3 (arn:aws:iam::777788889999:role/StackStateAwsIntegrationRole): regions must be in the role's partition 'aws', got us-gov-west-1",

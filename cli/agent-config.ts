@@ -1,0 +1,155 @@
+/**
+ * `stackstate-aws agent-config`: render the Agent's aws_topology configuration from monitored
+ * stacks' outputs or from flags, with the same renderer the collector's user data uses
+ * (model/agent-config.ts). See docs/collector.md.
+ */
+import { Command } from "commander";
+import { promises as fs } from "fs";
+import * as path from "path";
+import { EXIT, ExitCode, UsageError } from "./exit-codes";
+import {
+    AGENT_CONFIG_MARKER, AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile,
+} from "../model/agent-config";
+import { monitoredAccountFromOutputs } from "../model/stack-outputs";
+
+export interface AgentConfigFlags {
+    outputs?: string[];
+    roleArn?: string;
+    externalId?: string;
+    regions?: string;
+    out?: string;
+}
+
+export interface CommandIo {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+}
+
+const processIo: CommandIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+};
+
+/** The files contain ExternalIds: readable by their owner only. */
+const FILE_MODE = 0o600;
+
+/** Renders and prints or writes the configuration; bad input throws UsageError (exit 2) before anything is written. */
+export async function agentConfigCommand(flags: AgentConfigFlags, io: CommandIo = processIo): Promise<ExitCode> {
+    const files = render(await accountsFrom(flags));
+    if (flags.out === undefined) {
+        io.stdout(files.map((f) => f.content).join("---\n"));
+        return EXIT.ok;
+    }
+    for (const written of await writeFiles(flags.out, files)) io.stdout(`${written}\n`);
+    return EXIT.ok;
+}
+
+interface Sourced {
+    accounts: MonitoredAccount[];
+    /** Names each account's source in problems: its outputs file, or nothing for flags. */
+    labels: string[];
+    fromFlags: boolean;
+}
+
+async function accountsFrom(flags: AgentConfigFlags): Promise<Sourced> {
+    const files = flags.outputs ?? [];
+    const accountFlags = { "--role-arn": flags.roleArn, "--external-id": flags.externalId, "--regions": flags.regions };
+    const givenFlags = Object.entries(accountFlags).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (files.length > 0 && givenFlags.length > 0) {
+        throw new UsageError(`give either --outputs FILE… or --role-arn, --external-id and --regions, not both (got --outputs and ${givenFlags.join(", ")})`);
+    }
+    if (files.length === 0) {
+        if (givenFlags.length === 0) throw new UsageError("give --outputs FILE… (pulumi stack output --json --show-secrets of a monitored stack) or --role-arn, --external-id and --regions");
+        const missing = Object.keys(accountFlags).filter((k) => !givenFlags.includes(k));
+        if (missing.length > 0) throw new UsageError(`${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} required with ${givenFlags.join(", ")}`);
+        const regions = (flags.regions as string).split(",").map((r) => r.trim()).filter((r) => r !== "");
+        return { accounts: [{ roleArn: flags.roleArn as string, externalId: flags.externalId as string, regions }], labels: [""], fromFlags: true };
+    }
+    const problems: string[] = [];
+    const accounts: MonitoredAccount[] = [];
+    const labels: string[] = [];
+    for (const file of files) {
+        const read = await readOutputs(file);
+        if (typeof read === "string") {
+            problems.push(`${file}: ${read}`);
+            continue;
+        }
+        const { account, problems: outputProblems } = monitoredAccountFromOutputs(read);
+        problems.push(...outputProblems.map((p) => `${file}: ${p}`));
+        if (account) {
+            accounts.push(account);
+            labels.push(file);
+        }
+    }
+    if (problems.length > 0) throw new UsageError(`bad --outputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    return { accounts, labels, fromFlags: false };
+}
+
+/** The parsed outputs, or the reason they could not be read. */
+async function readOutputs(file: string): Promise<unknown | string> {
+    let text: string;
+    try {
+        text = await fs.readFile(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return code === "ENOENT" ? "no such file" : `cannot read it (${code ?? (error as Error).message})`;
+    }
+    try {
+        return JSON.parse(text);
+    } catch (error) {
+        return `not JSON (${(error as Error).message}); save it with pulumi stack output --json --show-secrets`;
+    }
+}
+
+const FLAG_OF_FIELD: Record<string, string> = { roleArn: "--role-arn", externalId: "--external-id", regions: "--regions" };
+
+function render(sourced: Sourced): AgentConfigFile[] {
+    try {
+        const groups = groupByExternalId(sourced.accounts, {
+            label: (i) => sourced.labels[i],
+            field: sourced.fromFlags ? (name) => FLAG_OF_FIELD[name] ?? name : undefined,
+        });
+        // renderAgentConfigFile validates each text against the check's schema before we write it.
+        return groups.map((group) => ({ fileName: group.fileName, accountIds: group.accountIds, content: renderAgentConfigFile(group) }));
+    } catch (error) {
+        if (error instanceof AgentConfigError) {
+            throw new UsageError(`bad ${sourced.fromFlags ? "flags" : "monitored accounts"}:\n${error.problems.map((p) => `  - ${p}`).join("\n")}`);
+        }
+        throw error;
+    }
+}
+
+/** Writes into dir, refusing (before writing anything) to replace a file this package did not write. */
+async function writeFiles(dir: string, files: AgentConfigFile[]): Promise<string[]> {
+    const stat = await fs.stat(dir).catch(() => undefined);
+    if (stat && !stat.isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
+    const targets = files.map((file) => ({ file, target: path.join(dir, file.fileName) }));
+    const foreign: string[] = [];
+    for (const { target } of targets) {
+        const existing = await fs.readFile(target, "utf8").catch(() => undefined);
+        if (existing !== undefined && !existing.startsWith(AGENT_CONFIG_MARKER)) foreign.push(target);
+    }
+    if (foreign.length > 0) {
+        throw new UsageError(`not overwriting ${foreign.join(", ")}: not written by stackstate-aws (no "${AGENT_CONFIG_MARKER}" first line); move ${foreign.length > 1 ? "them" : "it"} away or choose another --out`);
+    }
+    await fs.mkdir(dir, { recursive: true });
+    for (const { file, target } of targets) {
+        await fs.writeFile(target, file.content, { mode: FILE_MODE });
+        await fs.chmod(target, FILE_MODE);
+    }
+    return targets.map((t) => t.target);
+}
+
+export function registerAgentConfig(program: Command): void {
+    program
+        .command("agent-config")
+        .description("Render the StackState Agent's aws_topology check configuration: one YAML file per distinct ExternalId, one instance per monitored account.")
+        .option("--outputs <files...>", "outputs of monitored stacks, each saved with: pulumi stack output --json --show-secrets > FILE")
+        .option("--role-arn <arn>", "instead of --outputs, one account: its integration role ARN")
+        .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
+        .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
+        .option("--out <dir>", "write the files into DIR (created if missing) and print their paths; default: print the YAML")
+        .action(async (flags: AgentConfigFlags) => {
+            process.exitCode = await agentConfigCommand(flags);
+        });
+}
