@@ -40,8 +40,8 @@ describe("AWS error classification", () => {
             "could not call sts:GetCallerIdentity: the AWS credentials were rejected (InvalidClientTokenId: The security token included in the request is invalid.)"],
         ["an unreachable endpoint", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", $metadata: { attempts: 3 } }),
             "could not call sts:GetCallerIdentity: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:1)"],
-        ["an API the endpoint lacks (HTML error page)", sdkError("Error", "Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.", 500),
-            "could not call sts:GetCallerIdentity: the endpoint does not implement this call (HTTP 500: Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.)"],
+        ["an API the endpoint lacks (an HTML error page)", sdkError("Error", "@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.", 500),
+            "could not call sts:GetCallerIdentity: the endpoint does not implement this call (HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.)"],
         ["throttling that outlasted the retries", sdkError("ThrottlingException", "Rate exceeded", 400),
             "could not call sts:GetCallerIdentity: throttled by AWS after 3 attempts (ThrottlingException: Rate exceeded)"],
     ];

@@ -119,7 +119,9 @@ export function classifyAwsError(error: unknown): AwsFailure {
     if ((code && NETWORK_CODES.has(code)) || (e.code && NETWORK_CODES.has(e.code))) {
         return { kind: "undetermined", action, detail: `cannot reach the AWS endpoint (${message})` };
     }
-    if ((code && NOT_IMPLEMENTED_CODES.has(code)) || status === 501 || /deserialization error/i.test(message)) {
+    // An endpoint without the API often answers with an HTML page, which the SDK cannot parse.
+    const unparsable = /deserialization error|xml parse error|<html/i.test(shape(cause).message ?? "");
+    if ((code && NOT_IMPLEMENTED_CODES.has(code)) || status === 501 || unparsable) {
         const http = status ? `HTTP ${status}` : code ?? "unreadable answer";
         return { kind: "undetermined", action, detail: `the endpoint does not implement this call (${http}: ${message})` };
     }

@@ -74,12 +74,16 @@ function evaluation(action: string, resources: string[] | undefined, decide: (ac
 
 /**
  * SimulatePrincipalPolicy answered from `decide`, `pageSize` results per page (so callers must
- * paginate); every other IAM call goes through. The mock records each request for assertions.
+ * paginate); every other IAM call goes through. `requests` holds a copy of each request as sent
+ * (the SDK's paginator reuses one input object, so the mock's own call log shows only the last
+ * marker).
  */
-export function fakeSimulator(iam: IAMClient, decide: (action: string, resource: string) => Decision = () => "allowed", pageSize = 40) {
+export function fakeSimulator(iam: IAMClient | typeof IAMClient, decide: (action: string, resource: string) => Decision = () => "allowed", pageSize = 40) {
     const mock = mockClient(iam);
+    const requests: SimulatePrincipalPolicyCommandInput[] = [];
     (mock.send as unknown as SinonLike).callThrough();
     mock.on(SimulatePrincipalPolicyCommand).callsFake((input: SimulatePrincipalPolicyCommandInput) => {
+        requests.push(structuredClone(input));
         const all = (input.ActionNames ?? []).map((a) => evaluation(a, input.ResourceArns, decide));
         const start = input.Marker ? Number(input.Marker) : 0;
         const end = start + pageSize;
@@ -89,5 +93,5 @@ export function fakeSimulator(iam: IAMClient, decide: (action: string, resource:
             ...(end < all.length ? { Marker: String(end) } : {}),
         };
     });
-    return mock;
+    return Object.assign(mock, { requests });
 }
