@@ -12,6 +12,8 @@ export * from "./pipeline-settings";
 export * from "./external-id";
 export * from "./config-schema";
 export * from "./config";
+export * from "./glob-sets";
+export * from "./iam-eval";
 export * from "./rules/action-match";
 export * from "./rules/trust";
 export * from "./rules/pipeline";
