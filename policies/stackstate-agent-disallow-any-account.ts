@@ -1,0 +1,81 @@
+/**
+ * `stackstate-agent-disallow-any-account`: once the monitored accounts are configured, the Agent's
+ * permission to assume the integration role names them; `arn:aws:iam::*:role/…` (or `*`) would let
+ * the Agent host assume a same-named role in any account. Judges every identity document that
+ * grants sts:AssumeRole on the integration role — an `aws.iam.Policy`, an `aws.iam.RolePolicy` or a
+ * role's inline policy — and every document of the Agent's own role.
+ */
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { asArray, parsePolicyDocument, PolicyDocument } from "../model/iam-document";
+import { AGENT_ROLE_NAME, iamRoleArn, INTEGRATION_ROLE_NAME } from "../model/names";
+import { Partition } from "../model/regions";
+import { actionMatches } from "../model/rules/action-match";
+import { assumeRoleOnAnyAccountProblems } from "../model/rules/agent";
+import { AWS } from "./aws-types";
+import { asList, asObject, describe, hasUnknown, knownString, listSetting, Props, rawProps, stringSetting } from "./kit";
+
+export const AGENT_ACCOUNTS_POLICY = "stackstate-agent-disallow-any-account";
+
+const description = "When the monitored accounts are known, the StackState Agent's permission to assume the integration role must name those accounts, not any account.";
+
+const KINDS: Record<string, string> = { [AWS.policy]: "IAM policy", [AWS.rolePolicy]: "IAM role policy", [AWS.role]: "IAM role" };
+
+/** Does the document grant sts:AssumeRole on a role with this name? */
+function grantsAssumeOf(doc: PolicyDocument, roleName: string): boolean {
+    const suffix = `/${roleName.toLowerCase()}`;
+    return asArray(doc.Statement).some((s) => s.Effect === "Allow"
+        && asArray(s.Action).some((a) => actionMatches(a, "sts:AssumeRole"))
+        && asArray(s.Resource).some((r) => String(r).toLowerCase().endsWith(suffix)));
+}
+
+function partitionOfDocument(doc: PolicyDocument): Partition {
+    const arn = asArray(doc.Statement).flatMap((s) => asArray(s.Resource)).find((r) => String(r).startsWith("arn:"));
+    return (arn?.split(":")[1] ?? "aws") as Partition;
+}
+
+/** The documents a resource carries, with how to name each in a message. */
+function documents(args: ResourceValidationArgs, raw: Props): { label: string; text: unknown }[] {
+    if (args.type !== AWS.role) return [{ label: "", text: raw.policy }];
+    return asList(raw.inlinePolicies).map(asObject).filter((p): p is Props => p !== undefined && p.policy !== undefined)
+        .map((p) => ({ label: ` (inline policy '${knownString(p.name) ?? "unnamed"}')`, text: p.policy }));
+}
+
+export const stackstateAgentDisallowAnyAccount: ResourceValidationPolicy = {
+    name: AGENT_ACCOUNTS_POLICY,
+    description,
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            monitoredAccountIds: {
+                type: "array", items: { type: "string", pattern: "^\\d{12}$" }, default: [],
+                description: "The monitored AWS account ids. Empty: the accounts are not known and the policy checks nothing.",
+            },
+            roleName: { type: "string", minLength: 1, default: INTEGRATION_ROLE_NAME, description: "Name of the integration role the Agent assumes." },
+        },
+    },
+    // One function for three types: the server deserialises a resource once per validation function.
+    validateResource: (args, report) => {
+        if (!(args.type in KINDS)) return;
+        const config = args.getConfig<Props>();
+        const accounts = listSetting(config, "monitoredAccountIds");
+        if (accounts.length === 0) return;
+        const roleName = stringSetting(config, "roleName", INTEGRATION_ROLE_NAME);
+        const raw = rawProps(args.props);
+        const isAgentRole = args.type === AWS.role && knownString(raw.name) === AGENT_ROLE_NAME;
+        for (const { label, text } of documents(args, raw)) {
+            if (hasUnknown(text)) continue;
+            let doc: PolicyDocument;
+            try {
+                doc = parsePolicyDocument(text);
+            } catch {
+                continue;
+            }
+            if (!isAgentRole && !grantsAssumeOf(doc, roleName)) continue;
+            const problems = assumeRoleOnAnyAccountProblems(doc);
+            if (problems.length === 0) continue;
+            const arns = accounts.map((account) => iamRoleArn(partitionOfDocument(doc), account, roleName));
+            report(`${describe(KINDS[args.type], args.name, knownString(raw.name))}${label} must name the monitored accounts: ${problems.join("; ")}. ` +
+                `Fix: set the statement's Resource to ${arns.map((a) => `"${a}"`).join(", ")}.`);
+        }
+    },
+};

@@ -1,0 +1,113 @@
+/**
+ * `stackstate-role-required-actions`: the integration role is effectively allowed every action
+ * StackState's Agent calls, on every resource. Effective = the union of the role's identity
+ * policies in the stack, minus explicit denies, within its permissions boundary (model/iam-eval.ts
+ * holds the IAM semantics). A stack policy, because the role's permissions live in other
+ * resources (policies, attachments) that only the whole stack shows.
+ *
+ * What it cannot know it does not guess: a document unknown during a preview, or a managed policy
+ * outside the stack with no credentials to read it, makes the affected actions "undetermined",
+ * reported at advisory level whatever the policy's own level.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { INTEGRATION_ROLE_NAME } from "../model/names";
+import { MISSING_ACTION_CONSEQUENCES, REQUIRED_ACTIONS } from "../model/integration-permissions";
+import { ActionDecision, AGENT_REQUEST_CONTEXT, evaluateActions, PolicySource } from "../model/iam-eval";
+import { AWS } from "./aws-types";
+import { booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting } from "./kit";
+import { defaultManagedPolicyReader, ManagedPolicyReader } from "./managed-policy-reader";
+import { rolePolicies } from "./role-policies";
+
+export const REQUIRED_ACTIONS_POLICY = "stackstate-role-required-actions";
+
+export interface RequiredActionsConfig {
+    roleName: string;
+    addActions: string[];
+    dropActions: string[];
+    readPoliciesFromAws: boolean;
+}
+
+export function requiredActionsConfig(config: Props): RequiredActionsConfig {
+    return {
+        roleName: stringSetting(config, "roleName", INTEGRATION_ROLE_NAME),
+        addActions: listSetting(config, "addActions"),
+        dropActions: listSetting(config, "dropActions"),
+        readPoliciesFromAws: booleanSetting(config, "readPoliciesFromAws", true),
+    };
+}
+
+/** The model's list, minus dropped and plus added actions (names compare case-insensitively). */
+export function requiredActions(config: RequiredActionsConfig): string[] {
+    const dropped = new Set(config.dropActions.map((a) => a.toLowerCase()));
+    const result: string[] = [];
+    const seen = new Set<string>();
+    for (const action of [...REQUIRED_ACTIONS, ...config.addActions]) {
+        const key = action.toLowerCase();
+        if (dropped.has(key) || seen.has(key)) continue;
+        seen.add(key);
+        result.push(action);
+    }
+    return result;
+}
+
+function missingLine(d: ActionDecision): string {
+    const cost = MISSING_ACTION_CONSEQUENCES[d.action.toLowerCase()];
+    return `- ${d.action}: ${d.reason}${cost ? `; ${cost}` : ""}.`;
+}
+
+function unknownLines(sources: { identity: PolicySource[]; boundary?: PolicySource }): string[] {
+    const lines = sources.identity.filter((s) => "unknown" in s).map((s) => `- ${(s as { unknown: string }).unknown}.`);
+    if (sources.boundary && "unknown" in sources.boundary) lines.push(`- permissions boundary: ${sources.boundary.unknown}.`);
+    return lines;
+}
+
+const description = "The StackState integration role must be effectively allowed every action StackState's Agent calls, on all resources; without one, the Agent silently skips that data.";
+
+export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackValidationPolicy {
+    return {
+        name: REQUIRED_ACTIONS_POLICY,
+        description,
+        enforcementLevel: "mandatory",
+        configSchema: {
+            properties: {
+                roleName: { type: "string", minLength: 1, default: INTEGRATION_ROLE_NAME, description: "Name of the integration role to check." },
+                addActions: { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$" }, default: [], description: "Actions (or patterns such as ec2:Describe*) to require in addition to the Agent's list." },
+                dropActions: { type: "array", items: { type: "string", minLength: 1 }, default: [], description: "Actions of the Agent's list not to require, written as in the list (case-insensitive)." },
+                readPoliciesFromAws: { type: "boolean", default: true, description: "Read managed policies and boundaries that are not in the stack from IAM, with the standard AWS credentials (needs iam:GetPolicy and iam:GetPolicyVersion)." },
+            },
+        },
+        validateStack: async (args, report) => {
+            const config = requiredActionsConfig(args.getConfig<Props>());
+            const wanted = config.roleName.toLowerCase();
+            const roles = args.resources.filter((r) => r.type === AWS.role && knownString(rawProps(r.props).name)?.toLowerCase() === wanted);
+            const actions = requiredActions(config);
+            for (const role of roles) {
+                const read = (arn: string): Promise<PolicySource> => config.readPoliciesFromAws
+                    ? reader.read(arn)
+                    : Promise.resolve({ name: `managed policy ${arn}`, unknown: `managed policy ${arn} is not in the stack and readPoliciesFromAws is off` });
+                const principal = await rolePolicies(role, args.resources, read);
+                const decisions = evaluateActions(principal, actions, { requestContext: AGENT_REQUEST_CONTEXT });
+                const missing = decisions.filter((d) => d.status === "missing");
+                const undetermined = decisions.filter((d) => d.status === "undetermined");
+                const name = describe("IAM role", role.name, knownString(rawProps(role.props).name));
+                const requirement = `${name} must be allowed every action StackState's Agent calls, on all resources ("*").`;
+                if (missing.length > 0) {
+                    report([
+                        `${requirement} ${missing.length} of ${actions.length} are not allowed:`,
+                        ...missing.map(missingLine),
+                        "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
+                    ].join("\n"), role.urn);
+                }
+                if (undetermined.length > 0) {
+                    reportAtLevel(report, "advisory", description, [
+                        `${requirement} ${undetermined.length} of ${actions.length} could not be verified, because not every policy of the role can be read:`,
+                        ...unknownLines(principal),
+                        "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
+                    ].join("\n"), role.urn);
+                }
+            }
+        },
+    };
+}
+
+export const stackstateRoleRequiredActions = makeRequiredActionsPolicy(defaultManagedPolicyReader());
