@@ -1,0 +1,212 @@
+/**
+ * The collector: one EC2 host (an Auto Scaling group of one) running StackState Agent V2 with the
+ * aws_topology check for every monitored account. A function of validated config, so tests can
+ * run it any number of times; collector/index.ts calls it once with the stack's config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { AgentInstanceProfile } from "../components/agent-instance-profile";
+import { managedTags, policyJson } from "../components/common";
+import {
+    accountIdOf, EXTERNAL_ID_PLACEHOLDER, groupByExternalId, MonitoredAccount, renderAgentConfigFile,
+} from "../model/agent-config";
+import { CollectorConfig, integrationRolePathOf } from "../model/collector-config";
+import { collectorSecretsPolicy } from "../model/collector-policies";
+import { collectorEgress, externalIdParameterName, SESSION_MANAGER_POLICY_NAME } from "../model/collector-settings";
+import { INTEGRATION_ROLE_NAME } from "../model/names";
+import { monitoredAccountFromOutputs, STACK_OUTPUTS } from "../model/stack-outputs";
+import { CheckTemplate, collectorUserData } from "./user-data";
+
+export interface CollectorOutputs {
+    /** Put this in the monitored stacks' agentRoleArns. */
+    agentRoleArn: pulumi.Output<string>;
+    instanceProfileArn: pulumi.Output<string>;
+    autoScalingGroupName: pulumi.Output<string>;
+    launchTemplateId: pulumi.Output<string>;
+    securityGroupId: pulumi.Output<string>;
+    monitoredAccountIds: pulumi.Output<string[]>;
+    /** SSM parameters holding the ExternalIds, one per monitored account. */
+    externalIdParameters: pulumi.Output<string[]>;
+    /** The aws_topology files on the host: one per ExternalId. */
+    checkFiles: pulumi.Output<{ fileName: string; accountIds: string[] }[]>;
+}
+
+/** One monitored account as the program knows it: role ARN in the clear, the rest possibly secret. */
+interface AccountSource {
+    label: string;
+    roleArn: pulumi.Output<string>;
+    account: pulumi.Output<MonitoredAccount>;
+}
+
+export function collectorProgram(config: CollectorConfig, name = "stackstate-collector", stack = pulumi.getStack()): CollectorOutputs {
+    const tags = managedTags(config.tags);
+    const accountId = aws.getCallerIdentityOutput().accountId;
+    const sources = [...listedAccounts(config), ...stackAccounts(config, name)];
+    if (sources.length === 0) {
+        pulumi.log.warn("No monitored accounts (accounts, monitoredStacks): the host runs the Agent without the aws_topology check.");
+    }
+
+    const roleArns = pulumi.all(sources.map((s) => s.roleArn)).apply((arns) => {
+        arns.forEach((arn, i) => {
+            if (arn.split("/").pop() !== INTEGRATION_ROLE_NAME) {
+                throw new Error(`${sources[i].label}: roleArn ${arn} must name ${INTEGRATION_ROLE_NAME}, the only role the host may assume.`);
+            }
+        });
+        return arns;
+    });
+    const monitoredAccountIds = roleArns.apply((arns) => arns.map(accountIdOf));
+    const integrationRolePath = roleArns.apply((arns) => {
+        const paths = [...new Set(arns.map(integrationRolePathOf))];
+        if (paths.length > 1) throw new Error(`The monitored accounts' integration roles must share one IAM path, got ${paths.join(", ")}.`);
+        return paths[0] ?? "/";
+    });
+    // Every account checked together (duplicates across config and stacks, ExternalIds, regions)
+    // before anything that holds an account's data is created.
+    const groups = pulumi.all(sources.map((s) => s.account)).apply((accounts) =>
+        accounts.length === 0 ? [] : groupByExternalId(accounts, { label: (i) => sources[i].label }));
+    const externalIds = groups.apply((gs): Record<string, string> =>
+        Object.fromEntries(gs.flatMap((g) => g.accountIds.map((id) => [id, g.externalId]))));
+
+    const profile = new AgentInstanceProfile(name, {
+        monitoredAccountIds,
+        integrationRolePath,
+        partition: config.partition,
+        roleName: config.roleName,
+        path: config.rolePath,
+        permissionsBoundaryArn: config.permissionsBoundaryArn,
+        tags: config.tags,
+    });
+    const sessionManager = new aws.iam.RolePolicyAttachment(`${name}-session-manager`, {
+        role: profile.roleName,
+        policyArn: `arn:${config.partition}:iam::aws:policy/${SESSION_MANAGER_POLICY_NAME}`,
+    });
+
+    const parameters = sources.map((source, i) => new aws.ssm.Parameter(`${name}-external-id-${i}`, {
+        name: source.roleArn.apply((arn) => externalIdParameterName(stack, accountIdOf(arn))),
+        description: source.roleArn.apply((arn) => `ExternalId of ${arn}, read by the StackState collector host.`),
+        type: "SecureString",
+        value: pulumi.secret(pulumi.all([externalIds, source.roleArn]).apply(([byAccount, arn]) => byAccount[accountIdOf(arn)])),
+        keyId: config.kmsKeyArn,
+        tags,
+    }));
+    const parameterNames = pulumi.all(parameters.map((p) => p.name));
+    const readSecrets = new aws.iam.RolePolicy(`${name}-read-secrets`, {
+        name: "ReadStackStateSecrets",
+        role: profile.roleName,
+        policy: policyJson(pulumi.all([accountId, parameterNames]).apply(([account, names]) => collectorSecretsPolicy({
+            partition: config.partition,
+            region: config.region,
+            accountId: account,
+            parameterNames: [config.apiKeyParameter, ...names],
+            kmsKeyArn: config.kmsKeyArn,
+        }))),
+    });
+
+    // The templates hold the placeholder, not the ExternalId; only their grouping derives from the
+    // secrets (which accounts share one), so the user data is deliberately not a secret.
+    const templates = pulumi.unsecret(groups.apply((gs) => gs.map((group): CheckTemplate => ({
+        fileName: group.fileName,
+        parameterName: externalIdParameterName(stack, group.accountIds[0]),
+        content: renderAgentConfigFile(group, { fullRunInterval: config.fullRunInterval, externalId: EXTERNAL_ID_PLACEHOLDER }),
+    }))));
+    const userData = templates.apply((ts) => collectorUserData({
+        stackStateUrl: config.stackStateUrl,
+        apiKeyParameter: config.apiKeyParameter,
+        region: config.region,
+        agentVersion: config.agentVersion,
+        proxyUrl: config.proxyUrl,
+        noProxy: config.noProxy,
+    }, ts));
+
+    const vpcId = pulumi.all(config.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }).vpcId)).apply((ids) => {
+        if (new Set(ids).size > 1) throw new Error(`subnetIds must all be in one VPC, got ${config.subnetIds.map((s, i) => `${s} in ${ids[i]}`).join(", ")}.`);
+        return ids[0];
+    });
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        vpcId,
+        description: "StackState collector: no inbound rules; outbound only what the Agent needs.",
+        // Both lists are managed: an inbound rule added by hand is removed on the next update.
+        ingress: [],
+        egress: collectorEgress(config.stackStateUrl, config.proxyUrl).map((rule) => ({
+            protocol: "tcp",
+            fromPort: rule.port,
+            toPort: rule.port,
+            cidrBlocks: ["0.0.0.0/0"],
+            description: rule.description,
+        })),
+        tags: tags.apply((t) => ({ Name: name, ...t })),
+    });
+
+    const instanceTags = tags.apply((t) => ({ Name: name, ...t }));
+    const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-template`, {
+        description: "StackState collector host: Agent V2 with the aws_topology check.",
+        imageId: aws.ssm.getParameterOutput({ name: config.amiParameter }).insecureValue,
+        instanceType: config.instanceType,
+        iamInstanceProfile: { arn: profile.instanceProfileArn },
+        vpcSecurityGroupIds: [securityGroup.id],
+        // No key pair: the host has no inbound rule, and Session Manager is the way in.
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+        blockDeviceMappings: [{
+            deviceName: config.rootDeviceName,
+            ebs: { encrypted: "true", volumeSize: config.rootVolumeSize, volumeType: "gp3", deleteOnTermination: "true" },
+        }],
+        userData,
+        updateDefaultVersion: true,
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: instanceTags })),
+        tags,
+    });
+
+    const group = new aws.autoscaling.Group(`${name}-asg`, {
+        minSize: 1,
+        maxSize: 1,
+        desiredCapacity: 1,
+        vpcZoneIdentifiers: config.subnetIds,
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        healthCheckType: "EC2",
+        healthCheckGracePeriod: 300,
+        // A new template version (new accounts, settings) replaces the host.
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 0 } },
+        tags: tags.apply((t) => Object.entries(t).map(([key, value]) => ({ key, value, propagateAtLaunch: false }))),
+    }, { dependsOn: [readSecrets, sessionManager, ...parameters] });
+
+    return {
+        agentRoleArn: profile.roleArn,
+        instanceProfileArn: profile.instanceProfileArn,
+        autoScalingGroupName: group.name,
+        launchTemplateId: launchTemplate.id,
+        securityGroupId: securityGroup.id,
+        monitoredAccountIds,
+        externalIdParameters: parameterNames,
+        checkFiles: pulumi.unsecret(groups.apply((gs) => gs.map((g) => ({ fileName: g.fileName, accountIds: g.accountIds })))),
+    };
+}
+
+function listedAccounts(config: CollectorConfig): AccountSource[] {
+    return config.accounts.map((account, i) => ({
+        label: `accounts[${i}]`,
+        roleArn: pulumi.output(account.roleArn),
+        account: pulumi.secret({ ...account, collectionInterval: account.collectionInterval ?? config.collectionInterval }),
+    }));
+}
+
+/** Accounts read from monitored-account stacks: their outputs, as `agent-config --outputs` reads them. */
+function stackAccounts(config: CollectorConfig, name: string): AccountSource[] {
+    return config.monitoredStacks.map((stackName, i) => {
+        const ref = new pulumi.StackReference(`${name}-monitored-${i}`, { name: stackName });
+        const label = `monitored stack ${stackName}`;
+        const outputs = Object.fromEntries(
+            [STACK_OUTPUTS.accountId, STACK_OUTPUTS.roleArn, STACK_OUTPUTS.externalId, STACK_OUTPUTS.regions, STACK_OUTPUTS.bucketName]
+                .map((output) => [output, ref.getOutput(output)]),
+        );
+        const account = pulumi.secret(pulumi.all(outputs).apply((values) => {
+            const { account: found, problems } = monitoredAccountFromOutputs(values);
+            if (!found) throw new Error(`${label}: ${problems.join("; ")}.`);
+            return { ...found, collectionInterval: config.collectionInterval };
+        }));
+        const roleArn = ref.getOutput(STACK_OUTPUTS.roleArn).apply((arn: unknown) => {
+            if (typeof arn !== "string") throw new Error(`${label}: output ${STACK_OUTPUTS.roleArn} is missing.`);
+            return arn;
+        });
+        return { label, roleArn, account };
+    });
+}

@@ -1,0 +1,406 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { gunzipSync } from "zlib";
+import YAML from "yaml";
+import { collectorProgram } from "../collector/program";
+import { bootstrapScript, collectorUserData, HOST_PATHS, USER_DATA_LIMIT_BYTES } from "../collector/user-data";
+import { Registration, unwrapSecrets, valueOf, isSecretValue } from "../cli/mock-engine";
+import { AWS_TOPOLOGY_CONF_DIR, EXTERNAL_ID_PLACEHOLDER, groupByExternalId, renderAgentConfigFile } from "../model/agent-config";
+import { validateCollectorConfig } from "../model/collector-config";
+import { COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA } from "../model/collector-config-schema";
+import { AGENT_INSTALL_SCRIPT_URL } from "../model/collector-settings";
+import { ConfigError } from "../model/config";
+import { installCollectorWorld } from "./helpers/collector-world";
+import { testEngine, uniqueName } from "./helpers/engine";
+
+const NS = `${COLLECTOR_CONFIG_NAMESPACE}:`;
+const roleArn = (account: string) => `arn:aws:iam::${account}:role/StackStateAwsIntegrationRole`;
+const LISTED_ID = "listed-external-id-0123456789";
+const STACK_ID = "generated-external-id-abcdefghijkl";
+const API_KEY_PARAMETER = "/stackstate/api-key";
+
+const BASE: Record<string, string> = {
+    "aws:region": "eu-west-1",
+    [`${NS}stackStateUrl`]: "https://stackstate.example.com/receiver/stsAgent",
+    [`${NS}apiKeyParameter`]: API_KEY_PARAMETER,
+    [`${NS}subnetIds`]: JSON.stringify(["subnet-0123abcd", "subnet-4567cdef"]),
+    [`${NS}accounts`]: JSON.stringify([
+        { roleArn: roleArn("111122223333"), externalId: LISTED_ID, regions: ["eu-west-1", "us-east-1"], collectionInterval: 300 },
+        { roleArn: roleArn("222233334444"), externalId: LISTED_ID, regions: ["eu-west-1"] },
+    ]),
+    [`${NS}monitoredStacks`]: JSON.stringify(["acme/stackstate-aws/prod"]),
+};
+
+function world() {
+    const w = installCollectorWorld();
+    w.subnets = { "subnet-0123abcd": "vpc-0a1b2c3d", "subnet-4567cdef": "vpc-0a1b2c3d", "subnet-89abcdef": "vpc-0f0f0f0f" };
+    w.stacks = {
+        "acme/stackstate-aws/prod": {
+            accountId: "444455556666", roleArn: roleArn("444455556666"), externalId: STACK_ID,
+            regions: ["eu-central-1"], mainRegion: "eu-central-1", bucketName: "stackstate-logs-444455556666",
+        },
+    };
+    return w;
+}
+
+async function deploy(overrides: Record<string, string | undefined> = {}) {
+    world();
+    const config = validateCollectorConfig({ ...BASE, ...overrides });
+    const name = uniqueName("collector");
+    const outputs = collectorProgram(config, name, "dev");
+    await valueOf(outputs.autoScalingGroupName);
+    await valueOf(outputs.externalIdParameters);
+    await testEngine().settle();
+    const mine = testEngine().registrations.filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+    const byName = (suffix: string): Registration => {
+        const found = mine.find((r) => r.name === `${name}-${suffix}`);
+        if (!found) throw new Error(`no resource ${name}-${suffix}`);
+        return found;
+    };
+    const inputs = (suffix: string) => unwrapSecrets(byName(suffix).inputs, true) as Record<string, any>;
+    return { name, outputs, mine, byName, inputs };
+}
+
+function userDataOf(launchTemplate: Record<string, any>): string {
+    const bytes = Buffer.from(launchTemplate.userData as string, "base64");
+    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+}
+
+describe("collector program", function () {
+    this.timeout(20000);
+
+    it("creates the host's resources and nothing else", async () => {
+        const { name, mine } = await deploy();
+        expect(mine.map((r) => `${r.type} ${r.name}`).sort()).to.deep.equal([
+            `aws:autoscaling/group:Group ${name}-asg`,
+            `aws:ec2/launchTemplate:LaunchTemplate ${name}-template`,
+            `aws:ec2/securityGroup:SecurityGroup ${name}-sg`,
+            `aws:iam/instanceProfile:InstanceProfile ${name}-profile`,
+            `aws:iam/role:Role ${name}-role`,
+            `aws:iam/rolePolicy:RolePolicy ${name}-assume-role`,
+            `aws:iam/rolePolicy:RolePolicy ${name}-read-secrets`,
+            `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${name}-session-manager`,
+            `aws:ssm/parameter:Parameter ${name}-external-id-0`,
+            `aws:ssm/parameter:Parameter ${name}-external-id-1`,
+            `aws:ssm/parameter:Parameter ${name}-external-id-2`,
+            `stackstate:aws:AgentInstanceProfile ${name}`,
+        ]);
+    });
+
+    it("runs one host: an Auto Scaling group of exactly one, replaced when its template changes", async () => {
+        const { inputs, byName, outputs } = await deploy();
+        const asg = inputs("asg");
+        expect(asg).to.deep.include({ minSize: 1, maxSize: 1, desiredCapacity: 1, healthCheckType: "EC2", vpcZoneIdentifiers: ["subnet-0123abcd", "subnet-4567cdef"] });
+        expect(asg.launchTemplate).to.deep.equal({ id: await valueOf(outputs.launchTemplateId), version: "1" });
+        expect(asg.launchTemplate.id).to.match(/^lt-[0-9a-f]{17}$/);
+        expect(asg.instanceRefresh).to.deep.equal({ strategy: "Rolling", preferences: { minHealthyPercentage: 0 } });
+        // The host boots only once it may read its secrets.
+        for (const dependency of ["read-secrets", "session-manager", "external-id-0", "external-id-1", "external-id-2"]) {
+            expect(byName("asg").dependencies).to.include(byName(dependency).urn);
+        }
+    });
+
+    it("launches with IMDSv2 required, no key pair, the instance profile and an encrypted root volume", async () => {
+        const { inputs, outputs } = await deploy();
+        const template = inputs("template");
+        expect(template.metadataOptions).to.deep.equal({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
+        expect(template).not.to.have.property("keyName");
+        expect(template.iamInstanceProfile).to.deep.equal({ arn: await valueOf(outputs.instanceProfileArn) });
+        expect(template.iamInstanceProfile.arn).to.equal("arn:aws:iam::111122223333:instance-profile/StackStateAgentRole");
+        expect(template.blockDeviceMappings).to.deep.equal([{
+            deviceName: "/dev/xvda",
+            ebs: { encrypted: "true", volumeSize: 20, volumeType: "gp3", deleteOnTermination: "true" },
+        }]);
+        expect(template.instanceType).to.equal("t3.medium");
+        expect(template.imageId).to.match(/^ami-[0-9a-f]{17}$/);
+        expect(template.vpcSecurityGroupIds).to.have.length(1);
+    });
+
+    it("has a security group with no inbound rule and outbound 443 only", async () => {
+        const { inputs } = await deploy();
+        const sg = inputs("sg");
+        expect(sg.vpcId).to.equal("vpc-0a1b2c3d");
+        expect(sg.ingress).to.deep.equal([]);
+        expect(sg.egress).to.deep.equal([
+            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS: AWS APIs, Agent packages, Session Manager, StackState receiver" },
+        ]);
+    });
+
+    it("opens the proxy's port when a proxy is set, else a receiver's own port", async () => {
+        const proxied = (await deploy({ [`${NS}proxyUrl`]: "http://proxy.internal:3128", [`${NS}stackStateUrl`]: "http://stackstate.internal:7077/stsAgent" })).inputs("sg");
+        expect(proxied.egress.map((e: any) => [e.fromPort, e.toPort, e.description])).to.deep.equal([
+            [443, 443, "HTTPS: AWS APIs, Agent packages, Session Manager"],
+            [3128, 3128, "HTTP proxy"],
+        ]);
+        const direct = (await deploy({ [`${NS}stackStateUrl`]: "http://stackstate.internal:7077/stsAgent" })).inputs("sg");
+        expect(direct.egress.map((e: any) => [e.fromPort, e.description])).to.deep.equal([
+            [443, "HTTPS: AWS APIs, Agent packages, Session Manager"],
+            [7077, "StackState receiver"],
+        ]);
+    });
+
+    it("lets the host assume only the monitored accounts' integration roles", async () => {
+        const { inputs, outputs } = await deploy();
+        expect(JSON.parse(inputs("assume-role").policy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [{
+                Sid: "AssumeStackStateIntegrationRole", Effect: "Allow", Action: "sts:AssumeRole",
+                Resource: [roleArn("111122223333"), roleArn("222233334444"), roleArn("444455556666")],
+            }],
+        });
+        expect(inputs("session-manager")).to.deep.equal({ role: "StackStateAgentRole", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
+        expect(await valueOf(outputs.agentRoleArn)).to.equal("arn:aws:iam::111122223333:role/StackStateAgentRole");
+        expect(await valueOf(outputs.monitoredAccountIds)).to.deep.equal(["111122223333", "222233334444", "444455556666"]);
+    });
+
+    it("keeps each ExternalId in a SecureString, secret in state, and lets the host read only its own parameters", async () => {
+        const { byName, inputs, outputs } = await deploy();
+        const parameterArn = (name: string) => `arn:aws:ssm:eu-west-1:111122223333:parameter/${name.slice(1)}`;
+        const names = ["/stackstate-aws/dev/external-id/111122223333", "/stackstate-aws/dev/external-id/222233334444", "/stackstate-aws/dev/external-id/444455556666"];
+        expect(await valueOf(outputs.externalIdParameters)).to.deep.equal(names);
+        [LISTED_ID, LISTED_ID, STACK_ID].forEach((id, i) => {
+            const parameter = byName(`external-id-${i}`);
+            expect(isSecretValue(parameter.inputs.value)).to.equal(true);
+            expect(inputs(`external-id-${i}`)).to.deep.include({ name: names[i], type: "SecureString", value: id, tags: { "managed-by": "stackstate-aws" } });
+            expect(inputs(`external-id-${i}`)).not.to.have.property("keyId");
+        });
+        const arns = [API_KEY_PARAMETER, ...names].map(parameterArn);
+        expect(inputs("read-secrets").role).to.equal("StackStateAgentRole");
+        expect(JSON.parse(inputs("read-secrets").policy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "ReadStackStateSecrets", Effect: "Allow", Action: "ssm:GetParameter", Resource: arns },
+                {
+                    Sid: "DenyOtherParameters", Effect: "Deny",
+                    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+                    NotResource: arns,
+                },
+            ],
+        });
+    });
+
+    it("with a customer-managed key, encrypts the parameters with it and lets the host decrypt through SSM only", async () => {
+        const key = "arn:aws:kms:eu-west-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab";
+        const { inputs } = await deploy({ [`${NS}kmsKeyArn`]: key, [`${NS}accounts`]: undefined });
+        expect(inputs("external-id-0").keyId).to.equal(key);
+        const statements = JSON.parse(inputs("read-secrets").policy).Statement;
+        expect(statements[2]).to.deep.equal({
+            Sid: "DecryptStackStateSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: key,
+            Condition: {
+                StringEquals: {
+                    "kms:ViaService": "ssm.eu-west-1.amazonaws.com",
+                    "kms:EncryptionContext:PARAMETER_ARN": [
+                        "arn:aws:ssm:eu-west-1:111122223333:parameter/stackstate/api-key",
+                        "arn:aws:ssm:eu-west-1:111122223333:parameter/stackstate-aws/dev/external-id/444455556666",
+                    ],
+                },
+            },
+        });
+    });
+
+    it("puts no secret in the user data: settings, parameter names, templates with a placeholder, the bootstrap script", async () => {
+        const { inputs, outputs } = await deploy({ [`${NS}fullRunInterval`]: "1800" });
+        const text = userDataOf(inputs("template"));
+        expect(text).not.to.contain(LISTED_ID);
+        expect(text).not.to.contain(STACK_ID);
+        expect(text.startsWith("#cloud-config\n")).to.equal(true);
+        const files = YAML.parse(text).write_files as { path: string; permissions: string; content: string }[];
+        expect(files.map((f) => [f.path, f.permissions])).to.deep.equal([
+            [HOST_PATHS.settings, "0644"],
+            [`${HOST_PATHS.templates}/manifest`, "0644"],
+            [`${HOST_PATHS.templates}/stackstate-aws-111122223333.yaml`, "0644"],
+            [`${HOST_PATHS.templates}/stackstate-aws-444455556666.yaml`, "0644"],
+            [HOST_PATHS.script, "0755"],
+        ]);
+        expect(files[0].content).to.equal([
+            "# Written by stackstate-aws (collector user data). No secrets: the host reads them from SSM.",
+            "STS_URL='https://stackstate.example.com/receiver/stsAgent'",
+            "API_KEY_PARAMETER='/stackstate/api-key'",
+            "AWS_REGION_NAME='eu-west-1'",
+            "AGENT_VERSION='2.16.0'",
+            "PROXY_URL=''",
+            "NO_PROXY_LIST=''",
+            "",
+        ].join("\n"));
+        expect(files[1].content).to.equal([
+            "stackstate-aws-111122223333.yaml /stackstate-aws/dev/external-id/111122223333",
+            "stackstate-aws-444455556666.yaml /stackstate-aws/dev/external-id/444455556666",
+            "",
+        ].join("\n"));
+        const groups = groupByExternalId([
+            { roleArn: roleArn("111122223333"), externalId: LISTED_ID, regions: ["eu-west-1", "us-east-1"], collectionInterval: 300 },
+            { roleArn: roleArn("222233334444"), externalId: LISTED_ID, regions: ["eu-west-1"], collectionInterval: 60 },
+            { roleArn: roleArn("444455556666"), externalId: STACK_ID, regions: ["eu-central-1"], collectionInterval: 60 },
+        ]);
+        expect([files[2].content, files[3].content]).to.deep.equal(
+            groups.map((g) => renderAgentConfigFile(g, { fullRunInterval: 1800, externalId: EXTERNAL_ID_PLACEHOLDER })),
+        );
+        expect(files[4].content).to.equal(readFileSync(path.join(__dirname, "..", "collector", "bootstrap.sh"), "utf8"));
+        expect(await valueOf(outputs.checkFiles)).to.deep.equal([
+            { fileName: "stackstate-aws-111122223333.yaml", accountIds: ["111122223333", "222233334444"] },
+            { fileName: "stackstate-aws-444455556666.yaml", accountIds: ["444455556666"] },
+        ]);
+    });
+
+    it("writes the proxy and its exemptions into the settings", async () => {
+        const { inputs } = await deploy({ [`${NS}proxyUrl`]: "http://proxy.internal:3128/", [`${NS}noProxy`]: JSON.stringify([".internal", "10.0.0.5"]) });
+        const settings = YAML.parse(userDataOf(inputs("template"))).write_files[0].content as string;
+        expect(settings).to.contain("PROXY_URL='http://proxy.internal:3128'\n");
+        expect(settings).to.contain("NO_PROXY_LIST='169.254.169.254,169.254.170.2,localhost,127.0.0.1,.internal,10.0.0.5'\n");
+    });
+
+    it("keeps the bootstrap script's paths, URL and placeholder the model's", () => {
+        const script = bootstrapScript();
+        for (const fact of [AGENT_INSTALL_SCRIPT_URL, EXTERNAL_ID_PLACEHOLDER, `$ROOT${HOST_PATHS.settings}`, `$ROOT${HOST_PATHS.templates}`, `$ROOT${AWS_TOPOLOGY_CONF_DIR}`]) {
+            expect(script, fact).to.contain(fact);
+        }
+    });
+
+    it("compresses user data that does not fit EC2's 16 KB, and refuses what still does not", () => {
+        const settings = { stackStateUrl: "https://s.example.com/stsAgent", apiKeyParameter: "/k", region: "eu-west-1", agentVersion: "2.16.0" };
+        const accounts = Array.from({ length: 60 }, (_, i) => ({
+            roleArn: roleArn(String(100000000000 + i)), externalId: `external-id-number-${String(i).padStart(4, "0")}`, regions: ["eu-west-1", "us-east-1"],
+        }));
+        const templates = groupByExternalId(accounts).map((g) => ({
+            fileName: g.fileName, parameterName: `/stackstate-aws/dev/external-id/${g.accountIds[0]}`,
+            content: renderAgentConfigFile(g, { externalId: EXTERNAL_ID_PLACEHOLDER }),
+        }));
+        const encoded = Buffer.from(collectorUserData(settings, templates), "base64");
+        expect([encoded[0], encoded[1]]).to.deep.equal([0x1f, 0x8b]);
+        expect(encoded.length).to.be.at.most(USER_DATA_LIMIT_BYTES);
+        expect(gunzipSync(encoded).toString("utf8")).to.contain("stackstate-aws-100000000059.yaml /stackstate-aws/dev/external-id/100000000059\n");
+        const noise = Array.from({ length: 40 }, (_, i) => ({ fileName: `stackstate-aws-${i}.yaml`, parameterName: "/p", content: require("crypto").randomBytes(600).toString("base64") }));
+        expect(() => collectorUserData(settings, noise)).to.throw(/^The collector's user data is \d+ bytes gzip-compressed; EC2 allows 16384\. Split the monitored accounts over more collector stacks\.$/);
+    });
+
+    it("refuses at deployment a monitored stack whose outputs do not fit, naming the stack", async () => {
+        const w = world();
+        w.stacks["acme/stackstate-aws/broken"] = { roleArn: roleArn("555566667777"), regions: ["eu-west-1"] };
+        const config = validateCollectorConfig({ ...BASE, [`${NS}monitoredStacks`]: JSON.stringify(["acme/stackstate-aws/broken"]) });
+        const outputs = collectorProgram(config, uniqueName("collector"), "dev");
+        const failure = await new Promise<Error>((resolve) => {
+            (outputs.checkFiles as any).promise().then(() => resolve(new Error("resolved")), resolve);
+        });
+        expect(failure.message).to.equal("monitored stack acme/stackstate-aws/broken: output externalId is missing.");
+    });
+});
+
+describe("collector config", () => {
+    const problems = (overrides: Record<string, string | undefined>) => {
+        try {
+            validateCollectorConfig({ ...BASE, ...overrides });
+        } catch (error) {
+            expect(error).to.be.instanceOf(ConfigError);
+            return (error as Error).message;
+        }
+        throw new Error("expected a ConfigError");
+    };
+
+    it("fills in the documented defaults", () => {
+        const config = validateCollectorConfig({ ...BASE, [`${NS}accounts`]: undefined, [`${NS}rootVolumeSize`]: "30" });
+        expect(config).to.deep.equal({
+            region: "eu-west-1", partition: "aws",
+            stackStateUrl: "https://stackstate.example.com/receiver/stsAgent", apiKeyParameter: API_KEY_PARAMETER,
+            subnetIds: ["subnet-0123abcd", "subnet-4567cdef"], accounts: [], monitoredStacks: ["acme/stackstate-aws/prod"],
+            collectionInterval: 60, agentVersion: "2.16.0",
+            amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            instanceType: "t3.medium", rootDeviceName: "/dev/xvda", rootVolumeSize: 30, noProxy: [],
+            roleName: "StackStateAgentRole", rolePath: "/", tags: {}, proxyUrl: undefined,
+        });
+    });
+
+    it("names every bad key and its rule at once, never an ExternalId", () => {
+        const message = problems({
+            "aws:region": undefined,
+            [`${NS}stackStateUrl`]: "ftp://nope",
+            [`${NS}apiKeyParameter`]: undefined,
+            [`${NS}subnetIds`]: "subnet-0123abcd",
+            [`${NS}instanceTypo`]: "t3.small",
+            [`${NS}proxyUrl`]: "http://user:hunter2@proxy:3128",
+            [`${NS}accounts`]: JSON.stringify([{ roleArn: roleArn("111122223333"), externalId: "leaky-but-short", regions: ["eu-west-1"] }]),
+        });
+        expect(message).to.equal([
+            "Invalid stack configuration:",
+            "  - stackstate-aws-collector:subnetIds: must be structured (a YAML list or map), not plain text",
+            "  - stackstate-aws-collector:apiKeyParameter: is required",
+            `  - stackstate-aws-collector:instanceTypo: is not a known key. Known keys are: ${Object.keys(COLLECTOR_CONFIG_SCHEMA.properties).join(", ")}.`,
+            "  - stackstate-aws-collector:stackStateUrl: must be an http:// or https:// URL without spaces or quotes, got \"ftp://nope\"",
+            "  - stackstate-aws-collector:accounts: must be 16-1224 characters of letters, digits and _+=,.@:/- (at [0].externalId)",
+            "  - stackstate-aws-collector:proxyUrl: must be a proxy URL such as http://proxy.internal:3128, without credentials (they would land in user data) or a path, got \"http://user:hunter2@proxy:3128\"",
+            "  - aws:region: must be set to a known AWS region (pulumi config set aws:region <region>)",
+        ].join("\n"));
+        expect(message).not.to.contain("leaky-but-short");
+    });
+
+    it("checks accounts against each other, the role the host may assume and the region's partition", () => {
+        expect(problems({
+            [`${NS}accounts`]: JSON.stringify([
+                { roleArn: "arn:aws:iam::111122223333:role/Custom", externalId: LISTED_ID, regions: ["eu-west-1"] },
+                { roleArn: "arn:aws:iam::111122223333:role/ops/StackStateAwsIntegrationRole", externalId: LISTED_ID, regions: ["eu-west-1"] },
+                { roleArn: "arn:aws-us-gov:iam::222233334444:role/StackStateAwsIntegrationRole", externalId: LISTED_ID, regions: ["us-gov-west-1"] },
+            ]),
+            [`${NS}kmsKeyArn`]: "arn:aws:kms:us-east-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab",
+        })).to.equal([
+            "Invalid stack configuration:",
+            "  - stackstate-aws-collector:accounts: [1] (arn:aws:iam::111122223333:role/ops/StackStateAwsIntegrationRole): account 111122223333 is already [0]; the Agent needs one instance per account",
+            "  - stackstate-aws-collector:accounts: [0] (arn:aws:iam::111122223333:role/Custom): roleArn must name StackStateAwsIntegrationRole, the only role the host may assume",
+            "  - stackstate-aws-collector:accounts: [2] (arn:aws-us-gov:iam::222233334444:role/StackStateAwsIntegrationRole): roleArn must be in partition 'aws' like aws:region eu-west-1",
+            "  - stackstate-aws-collector:accounts: integration roles must share one IAM path (the host's policy names one), got /, /ops/",
+            "  - stackstate-aws-collector:kmsKeyArn: must be a key in eu-west-1, where the parameters are, got arn:aws:kms:us-east-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab",
+        ].join("\n"));
+    });
+
+    it("matches collector/Pulumi.yaml: every declared key is in the schema with the same description", () => {
+        const project = YAML.parse(readFileSync(path.join(__dirname, "..", "collector", "Pulumi.yaml"), "utf8"));
+        expect(project.name).to.equal(COLLECTOR_CONFIG_NAMESPACE);
+        const properties = COLLECTOR_CONFIG_SCHEMA.properties as Record<string, { description: string; default?: unknown }>;
+        for (const [key, declared] of Object.entries(project.config as Record<string, { description: string; default?: unknown }>)) {
+            expect(properties[key], key).to.not.equal(undefined);
+            expect(declared.description, key).to.equal(properties[key].description);
+            expect(declared.default, key).to.deep.equal(properties[key].default);
+        }
+    });
+});
+
+describe("collector/index.ts", function () {
+    this.timeout(20000);
+    const indexPath = require.resolve("../collector/index");
+
+    async function load(config: Record<string, string>): Promise<{ exports?: Record<string, pulumi.Output<unknown>>; error?: Error; registered: number }> {
+        const saved = pulumi.runtime.allConfig();
+        const before = testEngine().registrations.length;
+        pulumi.runtime.setAllConfig(config, [`${NS}accounts`]);
+        delete require.cache[indexPath];
+        try {
+            const exports = require(indexPath);
+            await valueOf(exports.autoScalingGroupName);
+            await testEngine().settle();
+            return { exports, registered: testEngine().registrations.length - before };
+        } catch (error) {
+            return { error: error as Error, registered: testEngine().registrations.length - before };
+        } finally {
+            pulumi.runtime.setAllConfig(saved);
+            delete require.cache[indexPath];
+        }
+    }
+
+    it("reads its namespace of the stack config and exports the host's outputs", async () => {
+        world();
+        const { exports, registered } = await load(BASE);
+        expect(Object.keys(exports ?? {}).sort()).to.deep.equal([
+            "agentRoleArn", "autoScalingGroupName", "checkFiles", "externalIdParameters", "instanceProfileArn",
+            "launchTemplateId", "monitoredAccountIds", "securityGroupId",
+        ]);
+        expect(await valueOf(exports!.monitoredAccountIds)).to.deep.equal(["111122223333", "222233334444", "444455556666"]);
+        expect(registered).to.equal(12);
+    });
+
+    it("creates nothing on a bad config", async () => {
+        const { error, registered } = await load({ ...BASE, [`${NS}rootVolumeSize`]: "big" });
+        expect(error).to.be.instanceOf(ConfigError);
+        expect(error!.message).to.equal("Invalid stack configuration:\n  - stackstate-aws-collector:rootVolumeSize: must be a whole number of GiB from 8 to 16384, got \"big\"");
+        expect(registered).to.equal(0);
+    });
+});
