@@ -167,9 +167,8 @@ install_file "$WORK/stackstate.yaml" "$MAIN_CONFIG" 0640 "$AGENT_GROUP"
 if [[ -n "$PROXY_URL" ]]; then
     printf '[Service]\nEnvironment="HTTPS_PROXY=%s" "HTTP_PROXY=%s" "NO_PROXY=%s"\n' \
         "$PROXY_URL" "$PROXY_URL" "$NO_PROXY_LIST" >"$WORK/dropin.conf"
-    before=$changed
+    cmp -s "$WORK/dropin.conf" "$DROPIN" 2>/dev/null || reload=1
     install_file "$WORK/dropin.conf" "$DROPIN" 0644
-    [[ $changed == "$before" ]] || reload=1
 elif [[ -e "$DROPIN" ]]; then
     rm -f "$DROPIN"
     changed=1
