@@ -89,6 +89,20 @@ describe("collector program", function () {
         ]);
     });
 
+    it("tags every taggable resource with the user's tags and managed-by", async () => {
+        const { inputs, name } = await deploy({ [`${NS}tags`]: JSON.stringify({ team: "observability" }) });
+        const expected = { team: "observability", "managed-by": "stackstate-aws" };
+        for (const suffix of ["role", "profile", "external-id-0", "external-id-1", "external-id-2", "template"]) {
+            expect(inputs(suffix).tags, suffix).to.deep.equal(expected);
+        }
+        expect(inputs("sg").tags).to.deep.equal({ Name: name, ...expected });
+        expect(inputs("template").tagSpecifications.map((t: { tags: unknown }) => t.tags)).to.deep.equal([1, 2, 3].map(() => ({ Name: name, ...expected })));
+        expect(inputs("asg").tags).to.deep.equal([
+            { key: "team", value: "observability", propagateAtLaunch: false },
+            { key: "managed-by", value: "stackstate-aws", propagateAtLaunch: false },
+        ]);
+    });
+
     it("runs one host: an Auto Scaling group of exactly one, replaced when its template changes", async () => {
         const { inputs, byName, outputs } = await deploy();
         const asg = inputs("asg");
