@@ -76,11 +76,6 @@ export function schemaProblems(errors: ErrorObject[], rootSchema: SchemaNode, op
     return [...byKey].map(([key, messages]) => ({ key: qualify(key), message: messages.join("; ") }));
 }
 
-/** `ns:key: message` lines, for error texts. */
-export function formatProblems(problems: SchemaProblem[]): string {
-    return problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n");
-}
-
 function paramOf(error: ErrorObject, name: string): string {
     return String((error.params as Record<string, unknown>)[name]);
 }
