@@ -3,11 +3,13 @@ import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
 import { registerPlan } from "./plan";
 import { registerVerify } from "./verify";
+import { registerTeardown } from "./teardown";
 import { registerAgentConfig } from "./agent-config";
 
 const COMMANDS: ((program: Command) => void)[] = [
     registerPlan,
     registerVerify,
+    registerTeardown,
     registerAgentConfig,
 ];
 

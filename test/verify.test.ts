@@ -12,7 +12,7 @@ import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
 import { mockClient } from "aws-sdk-client-mock";
 import { EVENT_SOURCES } from "../model";
-import { ClientFactory } from "../cli/aws/clients";
+import { ClientFactory, sdkClientFactory } from "../cli/aws/clients";
 import { CheckResult, CHECK_IDS, verifyExitCode } from "../cli/verify/checks";
 import { parseVerifyFlags } from "../cli/verify/options";
 import { runVerify } from "../cli/verify/run";
@@ -85,7 +85,8 @@ describe("verify against moto", function () {
         expect(verifyExitCode(results)).to.equal(0);
     });
 
-    const cases: { name: string; breaks: WorldBreaks; expected: (w: World) => string[][] }[] = [
+    interface BrokenCase { name: string; breaks: WorldBreaks; expected: (w: World) => string[][] }
+    const cases: BrokenCase[] = [
         {
             name: "versioning suspended",
             breaks: { versioning: "Suspended" },
@@ -126,8 +127,8 @@ describe("verify against moto", function () {
         },
         {
             name: "no rule targeting the stream",
-            breaks: { regions: { "us-east-1": { noRule: true } } },
-            expected: () => [["fail", "us-east-1", "event-rule", `no EventBridge rule targets the stream arn:aws:firehose:us-east-1:${MOTO_ACCOUNT_ID}:deliverystream/stackstate-eventbridge-stream`]],
+            breaks: { regions: { "eu-west-1": { noRule: true } } },
+            expected: () => [["fail", "eu-west-1", "event-rule", `no EventBridge rule targets the stream arn:aws:firehose:eu-west-1:${MOTO_ACCOUNT_ID}:deliverystream/stackstate-eventbridge-stream`]],
         },
         {
             name: "key rotation off",
@@ -161,10 +162,34 @@ describe("verify against moto", function () {
         },
     ];
 
-    for (const { name, breaks, expected } of cases) {
-        it(`fails exactly the expected check for ${name}`, async () => {
-            const { results, world } = await verifyWorld(breaks);
-            expect(notPassing(results)).to.deep.equal(expected(world));
+    /**
+     * Each case breaks a different check (or region), so several share one world — a world takes
+     * moto most of a second to build — and the assertion stays exact: every non-passing check of
+     * the run is listed, with its whole message, and nothing else may fail.
+     */
+    const groups: string[][] = [
+        ["versioning suspended", "a 300 s Firehose buffer", "a disabled rule", "key rotation off", "a VPC without a flow log", "no lifecycle rule"],
+        ["a wrong Firehose prefix (so events land where the Agent does not look)", "uncompressed delivery to another bucket",
+            "a rule pattern missing sources", "no recent object", "SSE-S3 instead of the integration key", "no public-access block"],
+        ["a missing stream in one region", "no rule targeting the stream"],
+    ];
+    const rank = (row: string[]) => (row[1] === "global" ? 0 : REGIONS.indexOf(row[1]) + 1) * 100 + CHECK_IDS.indexOf(row[2] as never);
+    const merge = (all: WorldBreaks[]): WorldBreaks => all.reduce<WorldBreaks>((merged, b) => {
+        const regions = { ...merged.regions };
+        for (const [region, breaks] of Object.entries(b.regions ?? {})) regions[region] = { ...regions[region], ...breaks };
+        return { ...merged, ...b, regions };
+    }, {});
+
+    it("groups every broken case exactly once", () => {
+        expect(groups.flat().sort()).to.deep.equal(cases.map((c) => c.name).sort());
+    });
+
+    for (const names of groups) {
+        const group = names.map((name) => cases.find((c) => c.name === name) as BrokenCase);
+        it(`fails exactly the expected checks for: ${names.join("; ")}`, async () => {
+            const { results, world } = await verifyWorld(merge(group.map((c) => c.breaks)));
+            const expected = group.flatMap((c) => c.expected(world)).sort((a, b) => rank(a) - rank(b));
+            expect(notPassing(results)).to.deep.equal(expected);
         });
     }
 
@@ -249,6 +274,16 @@ describe("verify against moto", function () {
         expect(notPassing(results)).to.deep.equal([
             ["error", "us-east-1", "kms-key-rotation", "could not call kms:GetKeyRotationStatus: cannot reach the AWS endpoint (socket hang up)"],
         ]);
+        expect(verifyExitCode(results)).to.equal(3);
+    });
+
+    it("cannot evaluate anything when the endpoint is down, and says why", async () => {
+        const clients = sdkClientFactory({ endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1 });
+        opened.push(clients);
+        const input = parseVerifyFlags({ roleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/StackStateAwsIntegrationRole`, externalId: WORLD_EXTERNAL_ID, regions: "eu-west-1" });
+        const results = await runVerify(input, { clients });
+        expect(results).to.deep.equal([{ id: "caller-identity", region: "global", status: "error",
+            message: "could not call sts:GetCallerIdentity: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:9)" }]);
         expect(verifyExitCode(results)).to.equal(3);
     });
 

@@ -106,7 +106,9 @@ function lazyClients(
     return {
         get sts() { return once("sts", () => new STSClient(config())); },
         get iam() { return once("iam", () => new IAMClient(config())); },
-        get s3() { return once("s3", () => new S3Client({ ...config(), ...(pathStyle ? { forcePathStyle: true } : {}) })); },
+        // The logs bucket lives in the main region; S3 answers a client of another region with a
+        // redirect, which the client then follows.
+        get s3() { return once("s3", () => new S3Client({ ...config(), followRegionRedirects: true, ...(pathStyle ? { forcePathStyle: true } : {}) })); },
         get firehose() { return once("firehose", () => new FirehoseClient(config())); },
         get events() { return once("events", () => new EventBridgeClient(config())); },
         get kms() { return once("kms", () => new KMSClient(config())); },

@@ -1,0 +1,67 @@
+/** `stackstate-aws teardown`: the seeds' manual uninstall as one idempotent command (see docs/verify-teardown.md). */
+import { Command } from "commander";
+import { EXIT, ExitCode } from "./exit-codes";
+import { ClientFactory, sdkClientFactory } from "./aws/clients";
+import { CommandIo } from "./verify";
+import { askOnTerminal } from "./teardown/confirm";
+import { DEFAULT_WAIT_SECONDS, parseTeardownFlags, TeardownFlags } from "./teardown/options";
+import { renderJson, renderOutcome, renderPlan } from "./teardown/render";
+import { runTeardown, TeardownDeps } from "./teardown/run";
+
+export interface TeardownEnvironment {
+    io: CommandIo;
+    /** Whether stdin is a terminal a human can answer a prompt on. */
+    interactive: boolean;
+    makeClients: () => ClientFactory & { destroy?(): void };
+    confirm: (planText: string) => Promise<boolean>;
+    sleep?: TeardownDeps["sleep"];
+    emptying?: TeardownDeps["emptying"];
+}
+
+const processEnvironment = (): TeardownEnvironment => ({
+    io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+    interactive: Boolean(process.stdin.isTTY),
+    makeClients: () => sdkClientFactory(),
+    confirm: askOnTerminal,
+});
+
+export async function teardownCommand(flags: TeardownFlags, env: TeardownEnvironment = processEnvironment()): Promise<ExitCode> {
+    const input = parseTeardownFlags(flags, env.interactive);
+    const clients = env.makeClients();
+    try {
+        const { plan, report } = await runTeardown(input, {
+            clients,
+            confirm: (plan) => env.confirm(renderPlan(plan, input)),
+            sleep: env.sleep,
+            emptying: env.emptying,
+            progress: (line) => env.io.stderr(`${line}\n`),
+        });
+        if (flags.json) {
+            env.io.stdout(renderJson(report));
+        } else if (report.dryRun) {
+            const counts = { versions: report.versionsDeleted, deleteMarkers: report.deleteMarkersDeleted };
+            env.io.stdout(`Dry run: nothing was changed.\n${renderPlan(plan, input, counts)}`);
+        } else {
+            env.io.stdout(renderOutcome(report));
+        }
+        return report.errors.length === 0 ? EXIT.ok : EXIT.failed;
+    } finally {
+        clients.destroy?.();
+    }
+}
+
+export function registerTeardown(program: Command): void {
+    program
+        .command("teardown")
+        .description("Remove the integration's data flow from an account before `pulumi destroy`: disable the rules, delete the flow logs, empty (and optionally delete) the logs bucket.")
+        .option("--account <id>", "the monitored account's 12-digit id")
+        .option("--regions <list>", "comma-separated regions the account captures, e.g. eu-west-1,us-east-1")
+        .option("--dry-run", "print what would be done and change nothing")
+        .option("--yes", "do not ask for confirmation")
+        .option("--delete-bucket", "delete the emptied bucket too")
+        .option("--wait <seconds>", `pause for deliveries in flight before emptying (default ${DEFAULT_WAIT_SECONDS})`)
+        .option("--json", "print the report as JSON")
+        .action(async (flags: TeardownFlags) => {
+            process.exitCode = await teardownCommand(flags);
+        });
+}

@@ -1,0 +1,132 @@
+/**
+ * What teardown would touch, found before anything changes: who is calling, the logs bucket and
+ * whether this package created it, each region's rules (by the stream they target) and the flow
+ * logs that deliver to the bucket. Anything that says "this is not ours" becomes a refusal.
+ */
+import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
+import { GetBucketTaggingCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import {
+    FIREHOSE_STREAM_NAME, firehoseStreamArn, isManagedByUs, logsBucketName, MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE,
+} from "../../model";
+import { ClientFactory } from "../aws/clients";
+import { mapWithConcurrency } from "../aws/concurrency";
+import { awsCall, isAwsErrorCode } from "../aws/errors";
+import { ruleNamesTargeting } from "../aws/event-rules";
+import { destinationBucket, flowLogsToBucket } from "../aws/flow-logs";
+import { TeardownInput } from "./options";
+
+export interface RuleFinding {
+    region: string;
+    name: string;
+    enabled: boolean;
+}
+
+export interface FlowLogFinding {
+    region: string;
+    id: string;
+    resourceId?: string;
+}
+
+export type BucketFinding =
+    | { exists: false }
+    | { exists: true; region: string; managed: boolean };
+
+export interface TeardownPlan {
+    account: string;
+    bucket: string;
+    bucketState: BucketFinding;
+    rules: RuleFinding[];
+    flowLogs: FlowLogFinding[];
+    /** Reasons to change nothing at all. */
+    refusals: string[];
+}
+
+/** Regions examined at once. */
+export const DISCOVERY_CONCURRENCY = 8;
+
+async function findBucket(clients: ClientFactory, region: string, bucket: string): Promise<BucketFinding> {
+    const s3 = clients(region).s3;
+    let bucketRegion: string;
+    try {
+        const head = await awsCall("s3:ListBucket", () => s3.send(new HeadBucketCommand({ Bucket: bucket })));
+        bucketRegion = head.BucketRegion ?? region;
+    } catch (error) {
+        if (isAwsErrorCode(error, "NotFound", "NoSuchBucket")) return { exists: false };
+        throw error;
+    }
+    try {
+        const out = await awsCall("s3:GetBucketTagging",
+            () => clients(bucketRegion).s3.send(new GetBucketTaggingCommand({ Bucket: bucket })));
+        const tags = Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? "", t.Value]));
+        return { exists: true, region: bucketRegion, managed: isManagedByUs(tags) };
+    } catch (error) {
+        if (isAwsErrorCode(error, "NoSuchTagSet")) return { exists: true, region: bucketRegion, managed: false };
+        throw error;
+    }
+}
+
+/** The bucket this region's stream delivers to, if the stream exists. */
+async function streamBucket(clients: ClientFactory, region: string): Promise<string | undefined> {
+    try {
+        const out = await awsCall("firehose:DescribeDeliveryStream",
+            () => clients(region).firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: FIREHOSE_STREAM_NAME })));
+        const destination = out.DeliveryStreamDescription?.Destinations?.[0];
+        const s3 = destination?.ExtendedS3DestinationDescription ?? destination?.S3DestinationDescription;
+        return destinationBucket(s3?.BucketARN);
+    } catch (error) {
+        if (isAwsErrorCode(error, "ResourceNotFoundException")) return undefined;
+        throw error;
+    }
+}
+
+async function findRules(clients: ClientFactory, region: string, account: string): Promise<RuleFinding[]> {
+    const events = clients(region).events;
+    const names = await ruleNamesTargeting(events, firehoseStreamArn(region, account));
+    return Promise.all(names.map(async (name) => {
+        const rule = await awsCall("events:DescribeRule", () => events.send(new DescribeRuleCommand({ Name: name })));
+        return { region, name, enabled: rule.State === "ENABLED" };
+    }));
+}
+
+export async function discover(input: TeardownInput, clients: ClientFactory): Promise<TeardownPlan> {
+    const bucket = logsBucketName(input.account);
+    const home = input.regions[0];
+    const refusals: string[] = [];
+
+    const caller = await awsCall("sts:GetCallerIdentity", () => clients(home).sts.send(new GetCallerIdentityCommand({})));
+    if (caller.Account !== input.account) {
+        return {
+            account: input.account, bucket, bucketState: { exists: false }, rules: [], flowLogs: [],
+            refusals: [`the credentials (${caller.Arn}) are for account ${caller.Account}, not --account ${input.account}`],
+        };
+    }
+
+    const bucketState = await findBucket(clients, home, bucket);
+    if (bucketState.exists && !bucketState.managed) {
+        refusals.push(`bucket ${bucket} is not tagged ${MANAGED_BY_TAG_KEY}=${MANAGED_BY_TAG_VALUE}: teardown only empties a bucket this package created`);
+    }
+
+    const perRegion = await mapWithConcurrency(input.regions, DISCOVERY_CONCURRENCY, async (region) => {
+        const [delivers, rules, flowLogs] = await Promise.all([
+            streamBucket(clients, region),
+            findRules(clients, region, input.account),
+            flowLogsToBucket(clients(region).ec2, bucket),
+        ]);
+        return { region, delivers, rules, flowLogs };
+    });
+    for (const { region, delivers } of perRegion) {
+        if (delivers !== undefined && delivers !== bucket) {
+            refusals.push(`the Firehose stream '${FIREHOSE_STREAM_NAME}' in ${region} delivers to bucket ${delivers}, not ${bucket}: teardown only stops and empties the integration's own bucket`);
+        }
+    }
+    return {
+        account: input.account,
+        bucket,
+        bucketState,
+        rules: perRegion.flatMap((r) => r.rules),
+        flowLogs: perRegion.flatMap((r) => r.flowLogs.map((f) => ({ region: r.region, id: f.FlowLogId as string, resourceId: f.ResourceId }))),
+        refusals,
+    };
+}
