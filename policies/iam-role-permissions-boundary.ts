@@ -36,11 +36,11 @@ function isExempt(config: BoundaryConfig, names: (string | undefined)[]): boolea
 
 function fix(config: BoundaryConfig): string {
     const single = remediationBoundary(config);
-    if (single) return `Set permissionsBoundary to "${single}".`;
+    if (single) return `Fix: set permissionsBoundary to "${single}".`;
     if (config.allowedBoundaries.length > 0) {
-        return `Set permissionsBoundary to a managed policy ARN matching one of: ${config.allowedBoundaries.join(", ")}.`;
+        return `Fix: set permissionsBoundary to a managed policy ARN matching one of: ${config.allowedBoundaries.join(", ")}.`;
     }
-    return "Set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).";
+    return "Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).";
 }
 
 const description = "Every IAM role must have a permissions boundary, so that no role can be granted more than the organisation allows.";

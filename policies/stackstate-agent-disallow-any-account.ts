@@ -33,11 +33,12 @@ function partitionOfDocument(doc: PolicyDocument): Partition {
     return (arn?.split(":")[1] ?? "aws") as Partition;
 }
 
-/** The documents a resource carries, with how to name each in a message. */
-function documents(args: ResourceValidationArgs, raw: Props): { label: string; text: unknown }[] {
-    if (args.type !== AWS.role) return [{ label: "", text: raw.policy }];
+/** The documents a resource carries, each with how to name it in a message. */
+function documents(args: ResourceValidationArgs, raw: Props): { subject: string; text: unknown }[] {
+    const resource = describe(KINDS[args.type], args.name, knownString(raw.name));
+    if (args.type !== AWS.role) return [{ subject: resource, text: raw.policy }];
     return asList(raw.inlinePolicies).map(asObject).filter((p): p is Props => p !== undefined && p.policy !== undefined)
-        .map((p) => ({ label: ` (inline policy '${knownString(p.name) ?? "unnamed"}')`, text: p.policy }));
+        .map((p) => ({ subject: `Inline policy '${knownString(p.name) ?? "unnamed"}' of ${resource}`, text: p.policy }));
 }
 
 export const stackstateAgentDisallowAnyAccount: ResourceValidationPolicy = {
@@ -62,7 +63,7 @@ export const stackstateAgentDisallowAnyAccount: ResourceValidationPolicy = {
         const roleName = stringSetting(config, "roleName", INTEGRATION_ROLE_NAME);
         const raw = rawProps(args.props);
         const isAgentRole = args.type === AWS.role && knownString(raw.name) === AGENT_ROLE_NAME;
-        for (const { label, text } of documents(args, raw)) {
+        for (const { subject, text } of documents(args, raw)) {
             if (hasUnknown(text)) continue;
             let doc: PolicyDocument;
             try {
@@ -74,7 +75,7 @@ export const stackstateAgentDisallowAnyAccount: ResourceValidationPolicy = {
             const problems = assumeRoleOnAnyAccountProblems(doc);
             if (problems.length === 0) continue;
             const arns = accounts.map((account) => iamRoleArn(partitionOfDocument(doc), account, roleName));
-            report(`${describe(KINDS[args.type], args.name, knownString(raw.name))}${label} must name the monitored accounts: ${problems.join("; ")}. ` +
+            report(`${subject} must name the monitored accounts: ${problems.join("; ")}. ` +
                 `Fix: set the statement's Resource to ${arns.map((a) => `"${a}"`).join(", ")}.`);
         }
     },

@@ -55,6 +55,6 @@ export const stackstateFirehoseConfigureDelivery: ResourceValidationPolicy = {
         if (problems.length === 0) return;
         report(`${stream} must deliver the way the Agent reads: ${problems.join("; ")}. ` +
             `Fix: in extendedS3Configuration set bufferingInterval to ${FIREHOSE_SETTINGS.bufferingIntervalSeconds}, compressionFormat to "${FIREHOSE_SETTINGS.compressionFormat}", ` +
-            `prefix to "${expectedPrefix ?? "AWSLogs/<account>/EventBridge/<region>/"}", and turn off processing, dynamic partitioning and format conversion.`);
+            `prefix to "${expectedPrefix ?? eventBridgePrefix(account ?? "<account>", region ?? "<region>")}", and turn off processing, dynamic partitioning and format conversion.`);
     }),
 };

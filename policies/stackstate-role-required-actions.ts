@@ -93,14 +93,14 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                 const requirement = `${name} must be allowed every action StackState's Agent calls, on all resources ("*").`;
                 if (missing.length > 0) {
                     report([
-                        `${requirement} ${missing.length} of ${actions.length} are not allowed:`,
+                        `${requirement} Not allowed (${missing.length} of ${actions.length}):`,
                         ...missing.map(missingLine),
                         "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
                     ].join("\n"), role.urn);
                 }
                 if (undetermined.length > 0) {
                     reportAtLevel(report, "advisory", description, [
-                        `${requirement} ${undetermined.length} of ${actions.length} could not be verified, because not every policy of the role can be read:`,
+                        `${requirement} Not verified (${undetermined.length} of ${actions.length}), because not every policy of the role can be read:`,
                         ...unknownLines(principal),
                         "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
                     ].join("\n"), role.urn);
