@@ -514,14 +514,26 @@ export function analyzerResources(registrations: readonly Registration[], use: "
             type: r.type,
             name: r.name,
             properties: engineProperties(use === "inputs" ? r.rawObject : r.rawOutputs ?? r.rawObject),
-            provider: provider ? {
-                urn: provider.urn, type: provider.type, name: provider.name, properties: engineProperties(provider.rawObject),
-            } : undefined,
+            provider: provider
+                ? { urn: provider.urn, type: provider.type, name: provider.name, properties: engineProperties(provider.rawObject) }
+                : defaultProvider(r),
             parent: r.parent,
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
         };
     });
+}
+
+/**
+ * The engine gives every custom resource without an explicit provider its package's default
+ * provider, configured from the stack (e.g. `aws:region`); the mock engine registers none, so we
+ * describe the one the engine would use.
+ */
+function defaultProvider(r: Registration): AnalyzerResource["provider"] {
+    const pkg = r.type.split(":")[0];
+    if (!r.custom || pkg === "pulumi" || !r.region) return undefined;
+    const stackPrefix = r.urn.split("::").slice(0, 2).join("::");
+    return { urn: `${stackPrefix}::pulumi:providers:${pkg}::default`, type: `pulumi:providers:${pkg}`, name: "default", properties: { region: r.region } };
 }
 
 // ---- The whole CLI flow, for `plan` -----------------------------------------------------------

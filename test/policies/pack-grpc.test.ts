@@ -1,0 +1,226 @@
+/**
+ * The pack as the Pulumi CLI runs it: `node run-policy-pack <engine> .` in policies/, spoken to over
+ * gRPC with Pulumi's own stubs. Two launches for the whole file (one long-lived analyzer, one
+ * `analyzeStack` run) plus a broken pack that dies before serving.
+ */
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { INTEGRATION_ROLE_NAME } from "../../model/names";
+import { integrationTrustPolicy } from "../../model/trust-policies";
+import { readStatements, REQUIRED_ACTIONS } from "../../model/integration-permissions";
+import { PolicyStatement } from "../../model/iam-document";
+import { Registration } from "../../cli/mock-engine";
+import {
+    AnalyzerInfo, analyzerResources, analyzeStack, PolicyPackAnalyzer, resolvePolicyConfig,
+} from "../../cli/policy-analyzer";
+import { UsageError } from "../../cli/exit-codes";
+import { POLICIES } from "../../policies/all";
+import { testEngine, uniqueName } from "../helpers/engine";
+import { tempPack } from "../helpers/temp-pack";
+import { UNKNOWN } from "../helpers/policy-args";
+
+const ACCOUNT = "111122223333";
+const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+/** The pack's environment: no AWS credentials anywhere, so nothing is read from AWS. */
+function offlineEnv(): NodeJS.ProcessEnv {
+    const env = { ...process.env, AWS_EC2_METADATA_DISABLED: "true", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent" };
+    for (const key of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
+        delete env[key];
+    }
+    return env;
+}
+
+/** A small program under the mock engine: the integration role missing one action, and an unversioned logs bucket. */
+async function program(): Promise<Registration[]> {
+    const engine = testEngine();
+    const names = { role: uniqueName("grpc-role"), policy: uniqueName("grpc-read"), attach: uniqueName("grpc-attach"), bucket: uniqueName("grpc-logs") };
+    const trust = integrationTrustPolicy({ partition: "aws", agentAccountId: "210987654321", externalId: "abcdefghijklmnopqrstuvwx" });
+    const role = new aws.iam.Role(names.role, { name: INTEGRATION_ROLE_NAME, assumeRolePolicy: pulumi.secret(JSON.stringify(trust)) });
+    const statements = readStatements({ partition: "aws", accountId: ACCOUNT })
+        .map((s): PolicyStatement => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== "s3:GetBucketTagging") }));
+    const policy = new aws.iam.Policy(names.policy, { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
+    new aws.iam.RolePolicyAttachment(names.attach, { role: role.name, policyArn: policy.arn });
+    new aws.s3.Bucket(names.bucket, { bucket: `stackstate-logs-${ACCOUNT}` });
+    await engine.settle();
+    const mine = new Set(Object.values(names));
+    return engine.registrations.filter((r) => mine.has(r.name));
+}
+
+const DESCRIPTIONS = new Map(POLICIES.map((p) => [p.name, p.description]));
+const REQUIRED = `IAM role '${INTEGRATION_ROLE_NAME}'`;
+
+describe("policy pack over gRPC, launched as the Pulumi CLI launches it", function () {
+    this.timeout(60_000);
+    let analyzer: PolicyPackAnalyzer;
+    let info: AnalyzerInfo;
+    let registrations: Registration[];
+
+    before(async () => {
+        [analyzer, registrations] = await Promise.all([PolicyPackAnalyzer.launch({ env: offlineEnv(), project: "stackstate-aws", stack: "test" }), program()]);
+        info = await analyzer.getAnalyzerInfo();
+    });
+    after(async () => {
+        await analyzer?.close();
+    });
+
+    const byName = (name: string) => registrations.find((r) => r.name.startsWith(name))!;
+
+    it("describes the pack: name, version, every policy with its type, level and config schema", () => {
+        expect(analyzer.startupMs).to.be.greaterThan(0);
+        expect(info.name).to.equal("stackstate-aws");
+        expect(info.version).to.equal(require("../../policies/package.json").version);
+        expect(info.supportsConfig).to.equal(true);
+        expect(info.policies.map((p) => [p.name, p.type, p.enforcementLevel])).to.deep.equal([
+            ["iam-role-permissions-boundary", "resource", "advisory"],
+            ["stackstate-role-required-actions", "stack", "mandatory"],
+            ["stackstate-role-enforce-external-id", "resource", "mandatory"],
+            ["stackstate-agent-disallow-any-account", "resource", "mandatory"],
+            ["stackstate-logs-bucket-configure-retention", "stack", "mandatory"],
+            ["stackstate-firehose-configure-delivery", "resource", "mandatory"],
+            ["stackstate-event-rule-configure-pattern", "stack", "mandatory"],
+            ["stackstate-kms-key-enable-rotation", "stack", "advisory"],
+            ["stackstate-flow-log-configure-format", "stack", "mandatory"],
+        ]);
+        expect(Object.keys(info.policies[1].configSchema!.properties)).to.deep.equal(["addActions", "dropActions", "readPoliciesFromAws", "roleName"]);
+        for (const p of info.policies) expect(p.description).to.match(/^[A-Z].*\.$/);
+    });
+
+    it("fills config defaults from each schema like the CLI, then applies 'all' and per-policy settings", () => {
+        const defaults = resolvePolicyConfig(info);
+        expect(defaults["stackstate-role-required-actions"]).to.deep.equal({
+            enforcementLevel: "mandatory",
+            properties: { addActions: [], dropActions: [], readPoliciesFromAws: true, roleName: INTEGRATION_ROLE_NAME },
+        });
+        expect(defaults["iam-role-permissions-boundary"]).to.deep.equal({ enforcementLevel: "advisory", properties: { allowedBoundaries: [], exemptRoleNames: [] } });
+        expect(defaults["stackstate-firehose-configure-delivery"]).to.deep.equal({ enforcementLevel: "mandatory", properties: {} });
+        const given = resolvePolicyConfig(info, { all: "advisory", "stackstate-kms-key-enable-rotation": "mandatory", "stackstate-role-required-actions": { dropActions: ["s3:GetBucketTagging"] } });
+        expect(Object.values(given).map((c) => c.enforcementLevel)).to.deep.equal(["advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "mandatory", "advisory"]);
+        expect(given["stackstate-role-required-actions"].properties.dropActions).to.deep.equal(["s3:GetBucketTagging"]);
+        expect(given["stackstate-role-required-actions"].properties.roleName).to.equal(INTEGRATION_ROLE_NAME);
+    });
+
+    it("refuses bad config with every problem at once", () => {
+        expect(() => resolvePolicyConfig(info, {
+            "no-such-policy": "mandatory",
+            "iam-role-permissions-boundary": "strict" as never,
+            "stackstate-role-required-actions": { roleName: 5, addActions: ["not an action"] },
+        })).to.throw(UsageError, [
+            "Invalid policy pack config:",
+            '  Value "strict" for "iam-role-permissions-boundary" is not a valid enforcement level; use one of advisory, mandatory, remediate, disabled.',
+            `  "no-such-policy" is not a policy of stackstate-aws; its policies are ${info.policies.map((p) => p.name).join(", ")}.`,
+            '  Policy "stackstate-role-required-actions": addActions.0 must match pattern "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$".',
+            '  Policy "stackstate-role-required-actions": roleName must be string.',
+        ].join("\n"));
+    });
+
+    it("Analyze: reports a resource policy at the configured level, with the resource's URN filled in", async () => {
+        const [role] = analyzerResources([byName("grpc-role")], "inputs");
+        await analyzer.configure(resolvePolicyConfig(info));
+        const expected = {
+            policy: "iam-role-permissions-boundary",
+            description: DESCRIPTIONS.get("iam-role-permissions-boundary")!,
+            message: `${DESCRIPTIONS.get("iam-role-permissions-boundary")}\nIAM role '${INTEGRATION_ROLE_NAME}' (${role.name}) must have a permissions boundary. Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).`,
+            enforcementLevel: "advisory",
+            urn: role.urn,
+        };
+        expect(await analyzer.analyze(role)).to.deep.equal([expected]);
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": "mandatory" }));
+        expect(await analyzer.analyze(role)).to.deep.equal([{ ...expected, enforcementLevel: "mandatory" }]);
+        await analyzer.configure(resolvePolicyConfig(info, { all: "disabled" }));
+        expect(await analyzer.analyze(role)).to.deep.equal([]);
+    });
+
+    it("Analyze: an unknown value in a preview becomes the server's advisory", async () => {
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": "mandatory" }));
+        const [role] = analyzerResources([byName("grpc-role")], "inputs");
+        const diagnostics = await analyzer.analyze({ ...role, properties: { ...role.properties, permissionsBoundary: UNKNOWN } });
+        expect(diagnostics.map((d) => [d.policy, d.enforcementLevel, d.message])).to.deep.equal([[
+            "iam-role-permissions-boundary", "advisory",
+            "can't run policy 'iam-role-permissions-boundary' from policy pack 'stackstate-aws@v0.1.0' during preview: string value at .permissionsBoundary can't be known during preview",
+        ]]);
+    });
+
+    it("Remediate: sets the configured boundary, keeps secrets secret, and Analyze then passes", async () => {
+        const boundary = `arn:aws:iam::${ACCOUNT}:policy/OrgBoundary`;
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": { enforcementLevel: "remediate", allowedBoundaries: [boundary] } }));
+        const [role] = analyzerResources([byName("grpc-role")], "inputs");
+        const [remediation, ...more] = await analyzer.remediate(role);
+        expect(more).to.deep.equal([]);
+        expect(remediation.policy).to.equal("iam-role-permissions-boundary");
+        expect(remediation.properties).to.deep.equal({ ...role.properties, permissionsBoundary: boundary });
+        expect(remediation.properties!.assumeRolePolicy).to.include(SECRET_SIG);
+        expect(await analyzer.analyze({ ...role, properties: remediation.properties! })).to.deep.equal([]);
+        // At the remediate level a violation that remains is reported as mandatory.
+        const [unfixed] = await analyzer.analyze({ ...role, properties: { ...role.properties, permissionsBoundary: "arn:aws:iam::1:policy/Other" } });
+        expect([unfixed.policy, unfixed.enforcementLevel]).to.deep.equal(["iam-role-permissions-boundary", "mandatory"]);
+    });
+
+    it("AnalyzeStack: judges the role's effective permissions and the bucket, linked by property dependencies", async () => {
+        await analyzer.configure(resolvePolicyConfig(info, { "stackstate-role-required-actions": { readPoliciesFromAws: false } }));
+        const diagnostics = await analyzer.analyzeStack(analyzerResources(registrations, "outputs"));
+        const role = byName("grpc-role");
+        const bucket = byName("grpc-logs");
+        expect(diagnostics.map((d) => [d.policy, d.enforcementLevel, d.urn])).to.deep.equal([
+            ["stackstate-role-required-actions", "mandatory", role.urn],
+            ["stackstate-logs-bucket-configure-retention", "mandatory", bucket.urn],
+        ]);
+        expect(diagnostics[0].message).to.equal([
+            DESCRIPTIONS.get("stackstate-role-required-actions"),
+            `${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${REQUIRED_ACTIONS.length}):`,
+            "- s3:GetBucketTagging: no identity policy allows it; bucket tags will be empty in StackState.",
+            "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
+        ].join("\n"));
+        expect(diagnostics[1].message.split("\n")[1]).to.match(new RegExp(`^S3 bucket 'stackstate-logs-${ACCOUNT}' \\(${bucket.name}\\) must be versioned`));
+        // Dropping the action by config clears the finding.
+        await analyzer.configure(resolvePolicyConfig(info, { "stackstate-role-required-actions": { dropActions: ["s3:GetBucketTagging"] } }));
+        expect((await analyzer.analyzeStack(analyzerResources(registrations, "outputs"))).map((d) => d.policy)).to.deep.equal(["stackstate-logs-bucket-configure-retention"]);
+    });
+
+    it("close() stops the pack process", async () => {
+        const other = await PolicyPackAnalyzer.launch({ env: offlineEnv() });
+        await other.close();
+        expect(other.process.exitCode !== null || other.process.signalCode !== null).to.equal(true);
+    });
+});
+
+describe("analyzeStack: the flow `plan` uses", function () {
+    this.timeout(60_000);
+
+    it("returns violations with URNs and messages without the description, after defaults and remediation", async () => {
+        const registrations = await program();
+        const role = registrations.find((r) => r.type === "aws:iam/role:Role")!;
+        const bucket = registrations.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        const progress: string[] = [];
+        const violations = await analyzeStack(registrations, {
+            env: offlineEnv(),
+            onProgress: (m) => progress.push(m),
+            policyConfig: { "iam-role-permissions-boundary": { enforcementLevel: "remediate", allowedBoundaries: [`arn:aws:iam::${ACCOUNT}:policy/B`] } },
+        });
+        expect(violations.map((v) => [v.policy, v.enforcementLevel, v.urn])).to.deep.equal([
+            ["iam-role-permissions-boundary", "remediate", role.urn],
+            ["stackstate-role-required-actions", "mandatory", role.urn],
+            ["stackstate-logs-bucket-configure-retention", "mandatory", bucket.urn],
+        ]);
+        expect(violations[0].message).to.equal(`Would set permissionsBoundary to "arn:aws:iam::${ACCOUNT}:policy/B".`);
+        expect(violations[1].message.split("\n")[0]).to.equal(`${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${REQUIRED_ACTIONS.length}):`);
+        expect(progress).to.deep.equal(["Starting the policy pack...", `Checking ${registrations.length} resources against stackstate-aws v0.1.0...`]);
+    });
+});
+
+describe("a pack that does not type-check", function () {
+    this.timeout(60_000);
+
+    it("dies before printing a port, and the launch says why", async () => {
+        const pack = tempPack("broken-pack", `import { PolicyPack } from "@pulumi/policy";\nconst n: number = "nine";\nnew PolicyPack("broken", { policies: [] });\n`);
+        try {
+            let error: Error | undefined;
+            await PolicyPackAnalyzer.launch({ packDir: pack.dir, env: offlineEnv() }).catch((e: Error) => { error = e; });
+            expect(error?.message).to.match(/^The policy pack did not start: it exited with 32 before printing its port\./);
+            expect(error?.message).to.include("error TS2322: Type 'string' is not assignable to type 'number'.");
+        } finally {
+            pack.remove();
+        }
+    });
+});
