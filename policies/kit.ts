@@ -5,6 +5,7 @@
  */
 import {
     EnforcementLevel, PolicyResource, ReportViolation, ResourceRemediation, ResourceValidation, ResourceValidationArgs,
+    StackValidation, StackValidationArgs,
 } from "@pulumi/policy";
 
 export type Props = Record<string, unknown>;
@@ -93,6 +94,15 @@ export function validateType(
     const fn = (args: ResourceValidationArgs, report: ReportViolation) =>
         (args.type === type ? validate(args.props, args, report) : undefined);
     return Object.assign(fn, { __pulumiType: type });
+}
+
+/**
+ * A stack validation the server skips, without deserialising the stack, when no resource has the
+ * type: `@pulumi/policy` reads `__pulumiType` on the function (as `validateStackResourcesOfType`
+ * sets it). Every stack policy costs a full deserialisation of the stack otherwise.
+ */
+export function validateStackOfType(type: string, validate: StackValidation): StackValidation {
+    return Object.assign((args: StackValidationArgs, report: ReportViolation) => validate(args, report), { __pulumiType: type });
 }
 
 /** The remediation counterpart of `validateType`. */

@@ -10,7 +10,7 @@ import { eventPattern } from "../model/pipeline-settings";
 import { eventPatternProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
 import { integrationStreams } from "./integration-resources";
-import { describe, knownString, ofType, rawProps, refersTo, reportUnknown, unknownPaths } from "./kit";
+import { describe, knownString, ofType, rawProps, refersTo, reportUnknown, unknownPaths, validateStackOfType } from "./kit";
 
 export const EVENT_RULE_POLICY = "stackstate-event-rule-configure-pattern";
 
@@ -32,7 +32,7 @@ export const stackstateEventRuleConfigurePattern: StackValidationPolicy = {
     name: EVENT_RULE_POLICY,
     description,
     enforcementLevel: "mandatory",
-    validateStack: (args, report) => {
+    validateStack: validateStackOfType(AWS.eventRule, (args, report) => {
         for (const rule of integrationRules(args.resources)) {
             const raw = rawProps(rule.props);
             const subject = describe("EventBridge rule", rule.name, knownString(raw.name));
@@ -49,5 +49,5 @@ export const stackstateEventRuleConfigurePattern: StackValidationPolicy = {
             report(`${subject} must send every event the Agent reads to StackState's Firehose stream: ${problems.join("; ")}. ` +
                 `Fix: set state to "ENABLED" and eventPattern to '${JSON.stringify(eventPattern())}'.`, rule.urn);
         }
-    },
+    }),
 };

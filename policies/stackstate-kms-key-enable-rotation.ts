@@ -10,7 +10,7 @@ import { KMS_ALIAS } from "../model/names";
 import { keyRotationProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
 import { bucketSettings, integrationStreams, logsBuckets } from "./integration-resources";
-import { asList, asObject, describe, knownString, ofType, Props, rawProps, reportUnknown, unknownPaths } from "./kit";
+import { asList, asObject, describe, knownString, ofType, Props, rawProps, reportUnknown, unknownPaths, validateStackOfType } from "./kit";
 
 export const KMS_ROTATION_POLICY = "stackstate-kms-key-enable-rotation";
 
@@ -56,7 +56,7 @@ export const stackstateKmsKeyEnableRotation: StackValidationPolicy = {
     name: KMS_ROTATION_POLICY,
     description,
     enforcementLevel: "advisory",
-    validateStack: (args, report) => {
+    validateStack: validateStackOfType(AWS.kmsKey, (args, report) => {
         for (const key of integrationKeys(args.resources)) {
             const raw = rawProps(key.props);
             if (!isSymmetric(raw)) continue; // AWS rotates only symmetric keys automatically
@@ -69,5 +69,5 @@ export const stackstateKmsKeyEnableRotation: StackValidationPolicy = {
             const problems = keyRotationProblems(raw.enableKeyRotation === true);
             if (problems.length > 0) report(`${subject} must rotate: ${problems.join("; ")}. Fix: set enableKeyRotation to true.`, key.urn);
         }
-    },
+    }),
 };

@@ -14,7 +14,7 @@ import { INTEGRATION_ROLE_NAME } from "../model/names";
 import { MISSING_ACTION_CONSEQUENCES, REQUIRED_ACTIONS } from "../model/integration-permissions";
 import { ActionDecision, AGENT_REQUEST_CONTEXT, evaluateActions, PolicySource } from "../model/iam-eval";
 import { AWS } from "./aws-types";
-import { booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting } from "./kit";
+import { booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting, validateStackOfType } from "./kit";
 import { defaultManagedPolicyReader, ManagedPolicyReader } from "./managed-policy-reader";
 import { rolePolicies } from "./role-policies";
 
@@ -76,7 +76,7 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                 readPoliciesFromAws: { type: "boolean", default: true, description: "Read managed policies and boundaries that are not in the stack from IAM, with the standard AWS credentials (needs iam:GetPolicy and iam:GetPolicyVersion)." },
             },
         },
-        validateStack: async (args, report) => {
+        validateStack: validateStackOfType(AWS.role, async (args, report) => {
             const config = requiredActionsConfig(args.getConfig<Props>());
             const wanted = config.roleName.toLowerCase();
             const roles = args.resources.filter((r) => r.type === AWS.role && knownString(rawProps(r.props).name)?.toLowerCase() === wanted);
@@ -106,7 +106,7 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                     ].join("\n"), role.urn);
                 }
             }
-        },
+        }),
     };
 }
 

@@ -25,7 +25,7 @@ const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75
 
 /** The pack's environment: no AWS credentials anywhere, so nothing is read from AWS. */
 function offlineEnv(): NodeJS.ProcessEnv {
-    const env = { ...process.env, AWS_EC2_METADATA_DISABLED: "true", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent" };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: "true", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent" };
     for (const key of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) {
         delete env[key];
     }
@@ -81,7 +81,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             ["stackstate-firehose-configure-delivery", "resource", "mandatory"],
             ["stackstate-event-rule-configure-pattern", "stack", "mandatory"],
             ["stackstate-kms-key-enable-rotation", "stack", "advisory"],
-            ["stackstate-flow-log-configure-format", "stack", "mandatory"],
+            ["stackstate-flow-log-configure-format", "resource", "mandatory"],
         ]);
         expect(Object.keys(info.policies[1].configSchema!.properties)).to.deep.equal(["addActions", "dropActions", "readPoliciesFromAws", "roleName"]);
         for (const p of info.policies) expect(p.description).to.match(/^[A-Z].*\.$/);

@@ -186,30 +186,38 @@ describe("stackstate-kms-key-enable-rotation", () => {
 });
 
 describe("stackstate-flow-log-configure-format", () => {
-    const flowLog = (props: Record<string, unknown>) => stackResource("aws:ec2/flowLog:FlowLog", "vpc-logs", { logDestinationType: "s3", trafficType: "ALL", ...props });
+    const flowLog = (props: Record<string, unknown>) => ({ type: "aws:ec2/flowLog:FlowLog", name: "vpc-logs", props: { logDestinationType: "s3", trafficType: "ALL", ...props } });
+    const FIX = "Fix: omit logFormat (AWS's default format), set maxAggregationInterval to 60, and deliver plain-text to the bucket ARN itself without Hive-compatible or per-hour partitions.";
+    const wrongShape = { logFormat: "${srcaddr} ${dstaddr}", destinationOptions: { fileFormat: "parquet", perHourPartition: true } };
+    const PROBLEMS = "the log format must be AWS's default format; the maximum aggregation interval must be 60 s, is 600 s; " +
+        "the file format must be plain-text, is parquet; per-hour partitions must be off (the Agent expects AWS's default keys)";
 
-    it("passes a flow log in the Agent's shape", async () => {
-        expect(await validateStack(flowLogPolicy, [bucket(), flowLog({ logDestination: BUCKET_ARN, maxAggregationInterval: 60, destinationOptions: { fileFormat: "plain-text" } })])).to.deep.equal([]);
+    it("passes a flow log to the logs bucket in the Agent's shape", async () => {
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestination: BUCKET_ARN, maxAggregationInterval: 60, destinationOptions: { fileFormat: "plain-text" } }))).to.deep.equal([]);
     });
 
-    it("reports a flow log to the logs bucket (matched by dependency) in another shape", async () => {
-        const b = bucket();
-        const f = dependOn(flowLog({ logDestination: UNKNOWN, logFormat: "${srcaddr} ${dstaddr}", destinationOptions: { fileFormat: "parquet", perHourPartition: true } }), "logDestination", b);
-        expect(await validateStack(flowLogPolicy, [b, f])).to.deep.equal([{
-            message: "VPC flow log 'vpc-logs' must deliver what the Agent parses: the log format must be AWS's default format; " +
-                "the maximum aggregation interval must be 60 s, is 600 s; the file format must be plain-text, is parquet; " +
-                "per-hour partitions must be off (the Agent expects AWS's default keys). " +
-                "Fix: omit logFormat (AWS's default format), set maxAggregationInterval to 60, and deliver plain-text to the bucket ARN itself without Hive-compatible or per-hour partitions.",
+    it("reports a flow log to the logs bucket in another shape", async () => {
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestination: BUCKET_ARN, ...wrongShape }))).to.deep.equal([{
+            message: `VPC flow log 'vpc-logs' must deliver what the Agent parses: ${PROBLEMS}. ${FIX}`,
             enforcementLevel: "mandatory",
-            urn: f.urn,
+            urn: undefined,
         }]);
-        const subfolder = flowLog({ logDestination: `${BUCKET_ARN}/flows/`, maxAggregationInterval: 60 });
-        expect((await validateStack(flowLogPolicy, [b, subfolder])).map((r) => r.message.split(": ")[1].split(". Fix")[0])).to.deep.equal([
-            "the destination must be the bucket itself, without a sub-folder (the Agent lists AWSLogs/<account>/vpcflowlogs/)",
+        expect((await validateResource(flowLogPolicy, flowLog({ logDestination: `${BUCKET_ARN}/flows/`, maxAggregationInterval: 60 }))).map((r) => r.message)).to.deep.equal([
+            `VPC flow log 'vpc-logs' must deliver what the Agent parses: the destination must be the bucket itself, without a sub-folder (the Agent lists AWSLogs/<account>/vpcflowlogs/). ${FIX}`,
         ]);
     });
 
+    it("in a preview, flags a wrongly shaped flow log to a not-yet-known S3 destination as advisory only", async () => {
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestination: UNKNOWN, ...wrongShape }))).to.deep.equal([{
+            message: `VPC flow log 'vpc-logs' delivers to an S3 destination not known until deployment; if that is a StackState logs bucket, it must deliver what the Agent parses: ${PROBLEMS}. ${FIX}`,
+            enforcementLevel: "advisory",
+            urn: undefined,
+        }]);
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestination: UNKNOWN, maxAggregationInterval: 60 }))).to.deep.equal([]);
+    });
+
     it("ignores flow logs to other buckets or to CloudWatch Logs", async () => {
-        expect(await validateStack(flowLogPolicy, [flowLog({ logDestination: "arn:aws:s3:::audit" }), flowLog({ logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:eu-west-1:1:log-group:x" })])).to.deep.equal([]);
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestination: "arn:aws:s3:::audit", ...wrongShape }))).to.deep.equal([]);
+        expect(await validateResource(flowLogPolicy, flowLog({ logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:eu-west-1:1:log-group:x" }))).to.deep.equal([]);
     });
 });
