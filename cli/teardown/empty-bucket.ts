@@ -20,7 +20,7 @@ export const MAX_KEYS_PER_REQUEST = 1000;
 
 export type EntryKind = "version" | "deleteMarker";
 
-interface Entry {
+export interface Entry {
     Key: string;
     VersionId?: string;
     kind: EntryKind;
@@ -83,7 +83,7 @@ async function collectRound(s3: S3Client, bucket: string, pageSize: number, limi
     return entries;
 }
 
-interface BatchOutcome {
+export interface BatchOutcome {
     deleted: Entry[];
     keyErrors: KeyError[];
     failure?: string;
@@ -106,6 +106,17 @@ async function deleteBatch(s3: S3Client, bucket: string, batch: Entry[]): Promis
     }
 }
 
+/**
+ * Deletes the given versions and delete markers with DeleteObjects, `batchSize` keys per request
+ * (at most 1,000), `concurrency` requests in flight. Never throws: a failed request is an outcome.
+ */
+export async function deleteInBatches(s3: S3Client, bucket: string, entries: readonly Entry[], batchSize: number, concurrency: number): Promise<BatchOutcome[]> {
+    checkSize("batchSize", batchSize);
+    const batches: Entry[][] = [];
+    for (let i = 0; i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize));
+    return mapWithConcurrency(batches, concurrency, (batch) => deleteBatch(s3, bucket, batch));
+}
+
 export async function emptyBucket(s3: S3Client, bucket: string, options: EmptyOptions = {}): Promise<EmptyResult> {
     const pageSize = options.pageSize ?? MAX_KEYS_PER_REQUEST;
     const batchSize = options.batchSize ?? MAX_KEYS_PER_REQUEST;
@@ -118,9 +129,7 @@ export async function emptyBucket(s3: S3Client, bucket: string, options: EmptyOp
     for (;;) {
         const entries = await collectRound(s3, bucket, pageSize, batchSize * concurrency, failed);
         if (entries.length === 0) break;
-        const batches: Entry[][] = [];
-        for (let i = 0; i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize));
-        const outcomes = await mapWithConcurrency(batches, concurrency, (batch) => deleteBatch(s3, bucket, batch));
+        const outcomes = await deleteInBatches(s3, bucket, entries, batchSize, concurrency);
         let progress = 0;
         for (const outcome of outcomes) {
             for (const entry of outcome.deleted) deleted[entry.kind === "version" ? "versions" : "deleteMarkers"]++;

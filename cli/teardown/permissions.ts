@@ -1,0 +1,18 @@
+/**
+ * What the credentials running `teardown` must be allowed, as an IAM policy (docs/verify-teardown.md
+ * prints it; a test keeps it equal to the actions the code calls).
+ */
+import { bucketArn, document, FIREHOSE_STREAM_NAME, logsBucketName, Partition, PolicyDocument } from "../../model";
+
+export function teardownCallerPolicy(partition: Partition, accountId: string): PolicyDocument {
+    const bucket = bucketArn(partition, logsBucketName(accountId));
+    return document([
+        { Sid: "FindStreams", Effect: "Allow", Action: "firehose:DescribeDeliveryStream", Resource: `arn:${partition}:firehose:*:${accountId}:deliverystream/${FIREHOSE_STREAM_NAME}` },
+        { Sid: "DisableRules", Effect: "Allow", Action: ["events:DescribeRule", "events:DisableRule"], Resource: `arn:${partition}:events:*:${accountId}:rule/*` },
+        { Sid: "DeleteFlowLogs", Effect: "Allow", Action: "ec2:DeleteFlowLogs", Resource: `arn:${partition}:ec2:*:${accountId}:vpc-flow-log/*` },
+        // AWS documents logs:DeleteLogDelivery for deleting flow logs that deliver to S3.
+        { Sid: "FindRulesAndFlowLogs", Effect: "Allow", Action: ["events:ListRuleNamesByTarget", "ec2:DescribeFlowLogs", "logs:DeleteLogDelivery"], Resource: "*" },
+        { Sid: "EmptyLogsBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketTagging", "s3:ListBucketVersions", "s3:DeleteBucket"], Resource: bucket },
+        { Sid: "DeleteLogObjects", Effect: "Allow", Action: "s3:DeleteObjectVersion", Resource: `${bucket}/*` },
+    ]);
+}
