@@ -1,8 +1,11 @@
 /**
  * The pack as the Pulumi CLI runs it: `node run-policy-pack <engine> .` in policies/, spoken to over
- * gRPC with Pulumi's own stubs. Two launches for the whole file (one long-lived analyzer, one
- * `analyzeStack` run) plus a broken pack that dies before serving.
+ * gRPC with Pulumi's own stubs. Launches: one long-lived analyzer, one short one to prove close(),
+ * one `analyzeStack` run, the publish bundle, and a broken pack that dies before serving.
  */
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -18,6 +21,7 @@ import { UsageError } from "../../cli/exit-codes";
 import { POLICIES } from "../../policies/all";
 import { testEngine, uniqueName } from "../helpers/engine";
 import { tempPack } from "../helpers/temp-pack";
+import { bundlePolicyPack } from "../../policies/bundle";
 import { UNKNOWN } from "../helpers/policy-args";
 
 const ACCOUNT = "111122223333";
@@ -221,6 +225,45 @@ describe("a pack that does not type-check", function () {
             expect(error?.message).to.include("error TS2322: Type 'string' is not assignable to type 'number'.");
         } finally {
             pack.remove();
+        }
+    });
+});
+
+describe("the bundle for pulumi policy publish", function () {
+    this.timeout(60_000);
+
+    it("is self-contained: no import leaves the folder, dependencies pinned, and it serves the same pack", async () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "stackstate-aws-bundle-"));
+        try {
+            const files = bundlePolicyPack(dir);
+            expect(files).to.include.members(["PulumiPolicy.yaml", "package.json", "index.ts", "all.ts", "model/iam-eval.ts", "model/rules/trust.ts"]);
+            expect(files).to.not.include("bundle.ts");
+            expect(files.filter((f) => f.startsWith("model/")).map((f) => f.slice(6))).to.not.include.members(["config.ts", "index.ts"]);
+            for (const file of files.filter((f) => f.endsWith(".ts"))) {
+                const escapes = [...readFileSync(path.join(dir, file), "utf8").matchAll(/from "(\.{1,2}\/[^"]+)"/g)]
+                    .map((m) => path.resolve(path.dirname(path.join(dir, file)), m[1]))
+                    .filter((target) => !target.startsWith(dir + path.sep));
+                expect(escapes, file).to.deep.equal([]);
+            }
+            const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
+            const root = require("../../package.json");
+            expect(pkg.version).to.equal(require("../../policies/package.json").version);
+            expect(pkg.dependencies).to.deep.equal({
+                "@pulumi/pulumi": root.dependencies["@pulumi/pulumi"], "@pulumi/policy": root.dependencies["@pulumi/policy"],
+                "@aws-sdk/client-iam": root.dependencies["@aws-sdk/client-iam"], typescript: root.dependencies.typescript,
+                "ts-node": root.dependencies["ts-node"], "@types/node": root.devDependencies["@types/node"],
+            });
+            // Stand-in for `npm install` in the bundle: the same packages, linked.
+            symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
+            const analyzer = await PolicyPackAnalyzer.launch({ packDir: dir, env: offlineEnv() });
+            try {
+                const bundled = await analyzer.getAnalyzerInfo();
+                expect([bundled.name, bundled.policies.map((p) => p.name)]).to.deep.equal(["stackstate-aws", POLICIES.map((p) => p.name)]);
+            } finally {
+                await analyzer.close();
+            }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
         }
     });
 });
