@@ -1,6 +1,7 @@
 /** `stackstate-aws teardown`: the seeds' manual uninstall as one idempotent command (see docs/verify-teardown.md). */
 import { Command } from "commander";
-import { EXIT, ExitCode } from "./exit-codes";
+import { EXIT, ExitCode, UsageError } from "./exit-codes";
+import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
 import { CommandIo } from "./verify";
 import { askOnTerminal } from "./teardown/confirm";
@@ -29,13 +30,20 @@ export async function teardownCommand(flags: TeardownFlags, env: TeardownEnviron
     const input = parseTeardownFlags(flags, env.interactive);
     const clients = env.makeClients();
     try {
-        const { plan, report } = await runTeardown(input, {
+        const outcome = await runTeardown(input, {
             clients,
             confirm: (plan) => env.confirm(renderPlan(plan, input)),
             sleep: env.sleep,
             emptying: env.emptying,
             progress: (line) => env.io.stderr(`${line}\n`),
+        }).catch((error: unknown) => {
+            // Discovery (or a dry run's count) could not read the account: nothing was changed.
+            if (error instanceof UsageError) throw error;
+            env.io.stderr(`error: ${describeAwsFailure(classifyAwsError(error))}; nothing was changed\n`);
+            return undefined;
         });
+        if (!outcome) return EXIT.failed;
+        const { plan, report } = outcome;
         if (flags.json) {
             env.io.stdout(renderJson(report));
         } else if (report.dryRun) {

@@ -2,11 +2,10 @@
 import { Command } from "commander";
 import { ExitCode } from "./exit-codes";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
-import { verifyExitCode } from "./verify/checks";
+import { BUCKET_CHECK_IDS, GLOBAL_CHECK_IDS, REGION_CHECK_IDS, verifyExitCode } from "./verify/checks";
 import { parseVerifyFlags, VerifyFlags, DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { progressLine, renderHuman, renderJson } from "./verify/render";
 import { runVerify, VerifyDeps } from "./verify/run";
-import { BUCKET_CHECK_IDS, GLOBAL_CHECK_IDS, REGION_CHECK_IDS } from "./verify/checks";
 
 export interface CommandIo {
     stdout: (text: string) => void;

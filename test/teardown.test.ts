@@ -9,6 +9,7 @@ import {
     CreateBucketCommand, DeleteObjectsCommandInput, DeleteObjectsCommandOutput, HeadBucketCommand,
     PutBucketVersioningCommand, S3Client,
 } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
 import { firehoseStreamArn } from "../model";
 import { ClientFactory } from "../cli/aws/clients";
 import { countEntries, emptyBucket } from "../cli/teardown/empty-bucket";
@@ -176,6 +177,34 @@ describe("teardown against moto", function () {
 
         const third = await teardown({ yes: true, deleteBucket: true }, { emptying });
         expect([third.code, third.report.versionsDeleted, third.report.bucketDeleted, third.report.errors]).to.deep.equal([0, 0, false, []]);
+    });
+
+    it("stops cleanly when a listing fails midway, and says to rerun", async () => {
+        const w = await world();
+        const s3 = clients("eu-west-1").s3;
+        await fillBucket(s3, w.bucket, { versions: 100, deleteMarkers: 0 });
+        let listings = 0;
+        onS3Requests(s3, "fail-second-listing", (command) => {
+            if (command === "ListObjectVersionsCommand" && ++listings === 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        });
+        const { code, report } = await teardown({ yes: true }, { emptying: { pageSize: 50, batchSize: 50, concurrency: 1 } });
+        expect(code).to.equal(1);
+        expect([report.rulesDisabled.length, report.flowLogsDeleted.length, report.versionsDeleted]).to.deep.equal([2, 4, 50]);
+        expect(report.errors).to.deep.equal(["emptying stopped: could not call s3:ListBucketVersions: cannot reach the AWS endpoint (socket hang up); rerun to finish"]);
+    });
+
+    it("changes nothing and exits 1 when the account cannot be read, naming the permission", async () => {
+        const w = await world();
+        const before = await snapshot(w);
+        const ec2 = mockClient(clients("us-east-1").ec2);
+        (ec2.send as unknown as { callThrough(): void }).callThrough();
+        ec2.on(DescribeFlowLogsCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."),
+            { name: "UnauthorizedOperation", $metadata: { httpStatusCode: 403 } }));
+        const { code, report, stderr } = await teardown({ yes: true, deleteBucket: true });
+        expect([code, report]).to.deep.equal([1, undefined]);
+        expect(stderr).to.equal("error: access denied: the credentials lack ec2:DescribeFlowLogs (UnauthorizedOperation: You are not authorized to perform this operation.); nothing was changed\n");
+        ec2.restore();
+        expect(await snapshot(w)).to.deep.equal(before);
     });
 
     it("reports keys S3 refuses to delete, deletes the rest, and keeps the bucket", async () => {

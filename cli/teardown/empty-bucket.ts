@@ -52,7 +52,7 @@ export interface EmptyResult {
     deleted: Counts;
     /** Keys S3 refused to delete (DeleteObjects' per-key Errors). */
     keyErrors: KeyError[];
-    /** Set when a whole request failed and emptying stopped. */
+    /** Set when a whole request (a listing or a DeleteObjects) failed and emptying stopped. */
     stoppedBy?: string;
 }
 
@@ -127,7 +127,12 @@ export async function emptyBucket(s3: S3Client, bucket: string, options: EmptyOp
     const deleted: Counts = { versions: 0, deleteMarkers: 0 };
     const failed = new Map<string, KeyError>();
     for (;;) {
-        const entries = await collectRound(s3, bucket, pageSize, batchSize * concurrency, failed);
+        let entries: Entry[];
+        try {
+            entries = await collectRound(s3, bucket, pageSize, batchSize * concurrency, failed);
+        } catch (error) {
+            return { deleted, keyErrors: [...failed.values()], stoppedBy: describeAwsFailure(classifyAwsError(error)) };
+        }
         if (entries.length === 0) break;
         const outcomes = await deleteInBatches(s3, bucket, entries, batchSize, concurrency);
         let progress = 0;
