@@ -105,6 +105,16 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         expect(given["stackstate-role-required-actions"].properties.roleName).to.equal(INTEGRATION_ROLE_NAME);
     });
 
+    it("accepts the example config file the docs show", () => {
+        const example = JSON.parse(readFileSync(path.resolve(__dirname, "..", "..", "policies", "config.example.json"), "utf8"));
+        const config = resolvePolicyConfig(info, example);
+        expect(config["iam-role-permissions-boundary"]).to.deep.equal({
+            enforcementLevel: "mandatory",
+            properties: { allowedBoundaries: ["arn:aws:iam::123456789012:policy/OrgBoundary"], exemptRoleNames: ["AWSReservedSSO_*", "OrganizationAccountAccessRole"] },
+        });
+        expect(config["stackstate-kms-key-enable-rotation"].enforcementLevel).to.equal("mandatory");
+    });
+
     it("refuses bad config with every problem at once", () => {
         expect(() => resolvePolicyConfig(info, {
             "no-such-policy": "mandatory",
