@@ -120,6 +120,7 @@ export const DEFAULT_PACK_DIR = path.resolve(__dirname, "..", "policies");
 /** Nothing listens here; see the module comment for why nothing needs to. */
 const UNUSED_ENGINE_ADDRESS = "127.0.0.1:1";
 const MAX_MESSAGE = 400 * 1024 * 1024;
+const OUTPUT_KEPT = 64 * 1024;
 
 const LEVEL_FROM_PROTO: Record<number, EnforcementLevel> = {
     [pb.EnforcementLevel.ADVISORY]: "advisory",
@@ -156,14 +157,17 @@ export class PolicyPackAnalyzer {
         stderrSoFar: string,
     ) {
         this.stderrText = stderrSoFar;
-        process.stderr?.on("data", (chunk: Buffer) => { this.stderrText += chunk.toString(); });
+        // Keep both pipes drained (a full pipe would block the pack); keep the tail of what it says.
+        const keep = (chunk: Buffer) => { this.stderrText = (this.stderrText + chunk.toString()).slice(-OUTPUT_KEPT); };
+        process.stderr?.on("data", keep);
+        process.stdout?.on("data", keep);
         this.exited = new Promise((resolve) => {
             if (process.exitCode !== null || process.signalCode !== null) resolve();
             else process.once("exit", () => resolve());
         });
     }
 
-    /** What the pack wrote to stderr so far. */
+    /** The last of what the pack wrote after its port line (stderr and stdout). */
     get stderr(): string {
         return this.stderrText;
     }
