@@ -37,10 +37,15 @@ export class MockAws implements pulumi.runtime.Mocks {
 
     constructor(readonly world: MockWorld) {}
 
-    /** Region of a provider reference (`urn::id`), or the default region. */
-    regionOf(providerRef: string | undefined): string {
+    /** Region of an AWS provider reference (`urn::id`); undefined for any other reference. */
+    providerRegion(providerRef: string | undefined): string | undefined {
         const id = providerRef?.split("::").pop();
-        return (id && this.providerRegions.get(id)) || this.world.defaultRegion;
+        return id ? this.providerRegions.get(id) : undefined;
+    }
+
+    /** Region a call through this provider reference lands in: the provider's, else the default. */
+    regionOf(providerRef: string | undefined): string {
+        return this.providerRegion(providerRef) ?? this.world.defaultRegion;
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {

@@ -19,8 +19,11 @@ export interface Registration {
     inputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
-    /** Region of the resource: its provider's, else its nearest ancestor's. */
-    region: string;
+    /**
+     * Region of the resource: its AWS provider's; for an AWS resource without one, the default
+     * region; otherwise its nearest ancestor's; undefined when none has one.
+     */
+    region?: string;
     /** The request's properties as the engine received them (a protobuf Struct), for the analyzer. */
     rawObject: unknown;
     /** The resource's outputs as the mock returned them (inputs plus computed ids, ARNs, names). */
@@ -97,12 +100,12 @@ export class MockEngine {
         };
     }
 
-    private regionFor(r: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs">): string {
+    private regionFor(r: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs">): string | undefined {
         if (r.type === "pulumi:providers:aws") return String(r.inputs.region ?? this.aws.world.defaultRegion);
-        const ref = r.provider ?? r.providers.aws;
-        if (ref) return this.aws.regionOf(ref);
-        const parent = r.parent ? this.byUrn.get(r.parent) : undefined;
-        return parent?.region ?? this.aws.world.defaultRegion;
+        const viaProvider = this.aws.providerRegion(r.provider) ?? this.aws.providerRegion(r.providers.aws);
+        if (viaProvider) return viaProvider;
+        if (r.custom && r.type.startsWith("aws:")) return this.aws.world.defaultRegion;
+        return r.parent ? this.byUrn.get(r.parent)?.region : undefined;
     }
 
     private add(registration: Registration): void {

@@ -75,6 +75,7 @@ export const CONFIG_SCHEMA = {
                 ],
                 "x-rule": "must be \"all\" or a non-empty list of distinct VPC ids",
             },
+            default: {},
             "x-rule": "must map region codes to \"all\" or a list of VPC ids",
         },
         permissionsBoundaryArn: {
@@ -88,6 +89,7 @@ export const CONFIG_SCHEMA = {
             type: "string",
             maxLength: 512,
             pattern: "^/([\\x21-\\x7E]*/)?$",
+            default: "/",
             "x-rule": "must be an IAM path: starts and ends with /, printable ASCII, at most 512 characters",
         },
         tags: {
@@ -102,12 +104,14 @@ export const CONFIG_SCHEMA = {
                 "x-rule": "tag keys must be 1-128 characters, not start with aws: and not be managed-by (reserved for this package)",
             },
             additionalProperties: { type: "string", maxLength: 256, "x-rule": "tag values must be strings of at most 256 characters" },
+            default: {},
             "x-rule": "must map tag keys to string values (at most 49 tags besides managed-by)",
         },
         apiGatewayAccess: {
             description: "API Gateway permissions: read (apigateway:GET only) or published (the published template's GET, DELETE, PUT, HEAD, PATCH, POST, OPTIONS). Default: read.",
             type: "string",
             enum: API_GATEWAY_ACCESS_LEVELS,
+            default: "read",
             "x-rule": `must be one of: ${API_GATEWAY_ACCESS_LEVELS.join(", ")}`,
         },
         deployRoleArn: {

@@ -4,7 +4,7 @@
  */
 import Ajv, { ErrorObject } from "ajv";
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CONFIG_KEYS } from "./config-schema";
-import { Partition, partitionOf } from "./regions";
+import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess } from "./integration-permissions";
 import { normalisedRolePath } from "./names";
 
@@ -42,7 +42,8 @@ export class ConfigError extends Error {
 /** Values that must never be echoed back in an error. */
 const SECRET_KEYS: readonly string[] = ["externalId"];
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+// useDefaults fills in the schema's defaults, so they are written in one place.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: true });
 ajv.addKeyword({ keyword: "x-rule", schemaType: "string" });
 const validateSchema = ajv.compile(CONFIG_SCHEMA);
 
@@ -79,44 +80,31 @@ export function validateIntegrationConfig(raw: Record<string, unknown>): Integra
         problems.push(...crossFieldProblems(values as unknown as RawValidConfig));
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return withDefaults(values as unknown as RawValidConfig);
+    return withDerivedDefaults(values as unknown as RawValidConfig);
 }
 
 type RawValidConfig = Partial<IntegrationConfig> & { regions: string[] };
 
-function withDefaults(v: RawValidConfig): IntegrationConfig {
+/** Defaults the schema cannot express: they derive from other keys. */
+function withDerivedDefaults(v: RawValidConfig): IntegrationConfig {
     const mainRegion = v.mainRegion ?? v.regions[0];
     return {
-        ...v,
-        regions: v.regions,
+        ...(v as IntegrationConfig),
         mainRegion,
         partition: partitionOf(mainRegion),
         agentRoleArns: v.agentRoleArns ?? [],
-        flowLogs: v.flowLogs ?? {},
         rolePath: normalisedRolePath(v.rolePath),
-        tags: v.tags ?? {},
-        apiGatewayAccess: v.apiGatewayAccess ?? "read",
     };
 }
 
 function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+    const problems = integrationShapeProblems(v).map((p) => ({ ...p, key: qualified(p.key) }));
     if (!v.agentRoleArns && !v.agentAccountId) {
         problems.push({ key: qualified("agentRoleArns"), message: "is required unless agentAccountId is set: the integration role needs a principal to trust" });
     }
-    if (v.mainRegion !== undefined && !v.regions.includes(v.mainRegion)) {
-        problems.push({ key: qualified("mainRegion"), message: `must be one of regions (${v.regions.join(", ")}), got '${v.mainRegion}'` });
-    }
-    for (const region of Object.keys(v.flowLogs ?? {})) {
-        if (!v.regions.includes(region)) {
-            problems.push({ key: qualified("flowLogs"), message: `region '${region}' must also be listed in regions (${v.regions.join(", ")})` });
-        }
-    }
-    const partitions = new Set(v.regions.map(partitionOf));
-    if (partitions.size > 1) {
-        problems.push({ key: qualified("regions"), message: `must all be in one AWS partition, got ${[...partitions].join(" and ")}` });
-    }
-    const partition = partitionOf(v.mainRegion ?? v.regions[0]);
+    const regionPartitions = new Set(v.regions.filter(isKnownRegion).map(partitionOf));
+    if (regionPartitions.size !== 1) return problems;
+    const [partition] = regionPartitions;
     const arnKeys: [string, string[]][] = [
         ["agentRoleArns", v.agentRoleArns ?? []],
         ["permissionsBoundaryArn", v.permissionsBoundaryArn ? [v.permissionsBoundaryArn] : []],
@@ -124,9 +112,42 @@ function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
     ];
     for (const [key, arns] of arnKeys) {
         const foreign = arns.filter((arn) => arn.split(":")[1] !== partition);
-        if (foreign.length > 0 && partitions.size === 1) {
+        if (foreign.length > 0) {
             problems.push({ key: qualified(key), message: `must be in partition '${partition}' like the regions, got ${foreign.join(", ")}` });
         }
+    }
+    return problems;
+}
+
+export interface IntegrationShape {
+    regions: string[];
+    mainRegion?: string;
+    flowLogs?: Record<string, unknown>;
+}
+
+/**
+ * The rules the resource layout rests on (regions, main region, flow-log regions), for callers
+ * that build the integration without going through stack config. Keys are unqualified.
+ */
+export function integrationShapeProblems(shape: IntegrationShape): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { regions, mainRegion, flowLogs } = shape;
+    const unknown = regions.filter((r) => !isKnownRegion(r));
+    if (regions.length === 0) problems.push({ key: "regions", message: "must list at least one region" });
+    if (unknown.length > 0) problems.push({ key: "regions", message: `must be known AWS region codes, got ${unknown.join(", ")}` });
+    const duplicates = regions.filter((r, i) => regions.indexOf(r) !== i);
+    if (duplicates.length > 0) problems.push({ key: "regions", message: `must not repeat a region, got ${[...new Set(duplicates)].join(", ")} more than once` });
+    if (mainRegion !== undefined && !regions.includes(mainRegion)) {
+        problems.push({ key: "mainRegion", message: `must be one of regions (${regions.join(", ")}), got '${mainRegion}'` });
+    }
+    for (const region of Object.keys(flowLogs ?? {})) {
+        if (!regions.includes(region)) {
+            problems.push({ key: "flowLogs", message: `region '${region}' must also be listed in regions (${regions.join(", ")})` });
+        }
+    }
+    const partitions = new Set(regions.filter(isKnownRegion).map(partitionOf));
+    if (partitions.size > 1) {
+        problems.push({ key: "regions", message: `must all be in one AWS partition, got ${[...partitions].join(" and ")}` });
     }
     return problems;
 }

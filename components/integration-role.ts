@@ -1,0 +1,104 @@
+/**
+ * `StackStateAwsIntegrationRole`: the role StackState's Agent (and server, for CloudWatch) assumes
+ * with an ExternalId to read the account.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+    ApiGatewayAccess, externalIdProblems, IAM_LIMITS, INTEGRATION_ROLE_NAME, integrationPolicyName,
+    integrationTrustPolicy, packStatements, Partition, policySize, readStatements,
+} from "../model";
+import { managedTags, typeToken } from "./common";
+
+export interface IntegrationRoleArgs {
+    /** The monitored account (the role's own). */
+    readonly accountId: pulumi.Input<string>;
+    /** Partition of the account's regions. Default: aws. */
+    readonly partition?: Partition;
+    /** Shared secret the Agent presents; required with StringEquals. */
+    readonly externalId: pulumi.Input<string>;
+    /** Roles allowed to assume this role. Default: none (then agentAccountId is required). */
+    readonly agentRoleArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Account whose root may assume this role. Default: none. */
+    readonly agentAccountId?: pulumi.Input<string>;
+    /** API Gateway access level. Default: read (apigateway:GET only). */
+    readonly apiGatewayAccess?: ApiGatewayAccess;
+    /** Managed policy set as the role's permissions boundary. Default: none. */
+    readonly permissionsBoundaryArn?: pulumi.Input<string>;
+    /** IAM path of the role and its policies. Default: /. */
+    readonly path?: pulumi.Input<string>;
+    /** Tags, merged with managed-by: stackstate-aws. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+export class IntegrationRole extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    readonly roleArn: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+    /** The customer-managed policies holding the read permissions, in order. */
+    readonly policies: aws.iam.Policy[] = [];
+
+    constructor(name: string, args: IntegrationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(typeToken("IntegrationRole"), name, {}, opts);
+        const partition = args.partition ?? "aws";
+        const tags = managedTags(args.tags);
+
+        const trust = pulumi
+            .all([args.externalId, args.agentRoleArns ?? [], args.agentAccountId])
+            .apply(([externalId, agentRoleArns, agentAccountId]) => {
+                const problems = externalIdProblems(externalId);
+                if (problems.length > 0) throw new Error(`ExternalId of '${name}' ${problems.join("; ")}.`);
+                const doc = integrationTrustPolicy({ partition, agentRoleArns, agentAccountId, externalId });
+                if (policySize(doc) > IAM_LIMITS.trustPolicyChars) {
+                    throw new Error(`The trust policy of '${name}' is ${policySize(doc)} characters; IAM allows ${IAM_LIMITS.trustPolicyChars}. Trust fewer roles.`);
+                }
+                return JSON.stringify(doc);
+            });
+
+        this.role = new aws.iam.Role(`${name}-role`, {
+            name: INTEGRATION_ROLE_NAME,
+            path: args.path,
+            description: "Read-only access for StackState's AWS (V2) integration, assumed with an ExternalId.",
+            assumeRolePolicy: pulumi.secret(trust),
+            permissionsBoundary: args.permissionsBoundaryArn,
+            tags,
+        }, { parent: this });
+
+        // Resources must be declared before the account id is known, so the number of policies is
+        // decided with a stand-in id: account ids have a fixed length, so the packing is the same.
+        const count = packReadStatements(partition, STAND_IN_ACCOUNT, args.apiGatewayAccess).length;
+        const documents = pulumi.output(args.accountId).apply((account) => {
+            const docs = packReadStatements(partition, account, args.apiGatewayAccess);
+            if (docs.length !== count) throw new Error(`Account id '${account}' changed the size of the read policies.`);
+            return docs;
+        });
+        if (count > IAM_LIMITS.managedPoliciesPerRole) {
+            throw new Error(`The read permissions need ${count} managed policies; IAM allows ${IAM_LIMITS.managedPoliciesPerRole} per role.`);
+        }
+        for (let i = 0; i < count; i++) {
+            const policy = new aws.iam.Policy(`${name}-read-${i + 1}`, {
+                name: integrationPolicyName(i),
+                path: args.path,
+                description: `StackState AWS integration read permissions (${i + 1} of ${count}).`,
+                policy: documents.apply((docs) => JSON.stringify(docs[i])),
+                tags,
+            }, { parent: this });
+            new aws.iam.RolePolicyAttachment(`${name}-read-${i + 1}`, {
+                role: this.role.name,
+                policyArn: policy.arn,
+            }, { parent: this });
+            this.policies.push(policy);
+        }
+
+        this.roleArn = this.role.arn;
+        this.roleName = this.role.name;
+        this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName, policyArns: this.policies.map((p) => p.arn) });
+    }
+}
+
+const STAND_IN_ACCOUNT = "000000000000";
+
+/** The read statements packed into managed policies, each within IAM's size limit. */
+function packReadStatements(partition: Partition, accountId: string, apiGatewayAccess?: ApiGatewayAccess) {
+    return packStatements(readStatements({ partition, accountId, apiGatewayAccess }), IAM_LIMITS.managedPolicyChars);
+}

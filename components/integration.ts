@@ -1,0 +1,169 @@
+/**
+ * Everything one monitored account needs for StackState's AWS (V2) integration, across all its
+ * captured regions: global resources in the main region, a key and an event pipeline per region,
+ * and flow logs where asked for. One explicit provider per region, so one `pulumi up` covers the
+ * account.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import {
+    AGENT_GLOBAL_REGION, ApiGatewayAccess, FlowLogSelection, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
+    partitionOf,
+} from "../model";
+import { typeToken } from "./common";
+import { IntegrationRole } from "./integration-role";
+import { LogsBucket } from "./logs-bucket";
+import { RegionKey } from "./region-key";
+import { EventPipeline } from "./event-pipeline";
+import { FlowLogs } from "./flow-logs";
+
+export interface StackStateAwsIntegrationArgs {
+    /** Regions whose events are captured; one pipeline each. */
+    readonly regions: string[];
+    /** Region of the role and bucket. Default: the first of regions. */
+    readonly mainRegion?: string;
+    /** Roles allowed to assume the integration role. Default: none (then agentAccountId is required). */
+    readonly agentRoleArns?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Account whose root may assume the integration role. Default: none. */
+    readonly agentAccountId?: pulumi.Input<string>;
+    /** The account the stack is meant for; deployment stops if the credentials are for another. Default: unchecked. */
+    readonly accountId?: pulumi.Input<string>;
+    /** Shared secret for AssumeRole. Default: a random 48-character one, exported as a secret. */
+    readonly externalId?: pulumi.Input<string>;
+    /** VPC flow logs per region: VPC ids or "all". Default: none. */
+    readonly flowLogs?: Record<string, FlowLogSelection>;
+    /** Managed policy set as the permissions boundary of every role. Default: none. */
+    readonly permissionsBoundaryArn?: pulumi.Input<string>;
+    /** IAM path of every role and policy. Default: /. */
+    readonly rolePath?: string;
+    /** Tags on every taggable resource, merged with managed-by: stackstate-aws. Default: none. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
+    /** API Gateway access level of the integration role. Default: read. */
+    readonly apiGatewayAccess?: ApiGatewayAccess;
+    /** Role the providers assume to deploy into the monitored account. Default: the ambient credentials. */
+    readonly deployRoleArn?: pulumi.Input<string>;
+}
+
+/** The Agent's `instances` entry for this account in aws_topology's conf.yaml. */
+export interface AgentInstance {
+    role_arn: string;
+    regions: string[];
+}
+
+export class StackStateAwsIntegration extends pulumi.ComponentResource {
+    readonly accountId: pulumi.Output<string>;
+    readonly roleArn: pulumi.Output<string>;
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    /** Secret. */
+    readonly externalId: pulumi.Output<string>;
+    readonly regions: string[];
+    readonly mainRegion: string;
+    readonly streamArns: pulumi.Output<Record<string, string>>;
+    readonly agentInstance: pulumi.Output<AgentInstance>;
+    /** The provider of each region, for resources a user adds beside the integration. */
+    readonly providers: Record<string, aws.Provider> = {};
+
+    constructor(name: string, args: StackStateAwsIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(typeToken("StackStateAwsIntegration"), name, {}, opts);
+        const problems = integrationShapeProblems(args);
+        if (problems.length > 0) {
+            throw new Error(`Invalid arguments for StackStateAwsIntegration '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
+        }
+        this.regions = [...args.regions];
+        this.mainRegion = args.mainRegion ?? args.regions[0];
+        const partition = partitionOf(this.mainRegion);
+        const { tags, permissionsBoundaryArn, rolePath } = args;
+
+        for (const region of this.regions) {
+            this.providers[region] = new aws.Provider(`${name}-${region}`, {
+                region: region as aws.Region,
+                assumeRoles: args.deployRoleArn ? [{ roleArn: args.deployRoleArn, sessionName: "stackstate-aws-deploy" }] : undefined,
+            }, { parent: this });
+        }
+        const inRegion = (region: string): pulumi.ComponentResourceOptions => ({ parent: this, provider: this.providers[region] });
+        const main = inRegion(this.mainRegion);
+
+        const callerAccount = aws.getCallerIdentityOutput({}, main).accountId;
+        this.accountId = pulumi.all([callerAccount, args.accountId]).apply(([actual, expected]) => {
+            if (expected !== undefined && actual !== expected) {
+                throw new Error(`This stack is for account ${expected}, but the credentials are for account ${actual}. Use credentials (or deployRoleArn) for ${expected}.`);
+            }
+            return actual;
+        });
+
+        const externalId = args.externalId !== undefined
+            ? pulumi.output(args.externalId)
+            : new random.RandomPassword(`${name}-external-id`, { length: GENERATED_EXTERNAL_ID_LENGTH, special: false }, { parent: this }).result;
+        this.externalId = pulumi.secret(externalId);
+
+        const keys: Record<string, RegionKey> = {};
+        for (const region of this.regions) {
+            keys[region] = new RegionKey(`${name}-key-${region}`, {
+                region,
+                accountId: this.accountId,
+                encryptsBucket: region === this.mainRegion,
+                tags,
+            }, inRegion(region));
+        }
+        const bucketKeyArn = keys[this.mainRegion].keyArn;
+
+        const role = new IntegrationRole(`${name}-integration`, {
+            accountId: this.accountId,
+            partition,
+            externalId: this.externalId,
+            agentRoleArns: args.agentRoleArns,
+            agentAccountId: args.agentAccountId,
+            apiGatewayAccess: args.apiGatewayAccess,
+            permissionsBoundaryArn,
+            path: rolePath,
+            tags,
+        }, main);
+
+        const bucket = new LogsBucket(`${name}-logs`, {
+            accountId: this.accountId,
+            partition,
+            kmsKeyArn: bucketKeyArn,
+            tags,
+        }, main);
+
+        const pipelines: Record<string, EventPipeline> = {};
+        for (const region of this.regions) {
+            pipelines[region] = new EventPipeline(`${name}-events-${region}`, {
+                region,
+                accountId: this.accountId,
+                bucketName: bucket.bucketName,
+                bucketArn: bucket.bucketArn,
+                bucketRegion: this.mainRegion,
+                streamKeyArn: keys[region].keyArn,
+                objectKeyArn: bucketKeyArn,
+                permissionsBoundaryArn,
+                rolePath,
+                tags,
+            }, inRegion(region));
+        }
+
+        for (const [region, vpcs] of Object.entries(args.flowLogs ?? {})) {
+            new FlowLogs(`${name}-flow-logs-${region}`, { vpcs, bucketArn: bucket.bucketArn, tags }, inRegion(region));
+        }
+
+        this.roleArn = role.roleArn;
+        this.bucketName = bucket.bucketName;
+        this.bucketArn = bucket.bucketArn;
+        this.streamArns = pulumi.all(Object.fromEntries(this.regions.map((r) => [r, pipelines[r].streamArn])));
+        this.agentInstance = this.roleArn.apply((roleArn) => ({
+            role_arn: roleArn,
+            regions: [AGENT_GLOBAL_REGION, ...this.regions],
+        }));
+        this.registerOutputs({
+            accountId: this.accountId,
+            roleArn: this.roleArn,
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            externalId: this.externalId,
+            streamArns: this.streamArns,
+            agentInstance: this.agentInstance,
+        });
+    }
+}
