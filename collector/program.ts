@@ -10,7 +10,8 @@ import { managedTags, policyJson } from "../components/common";
 import {
     accountIdOf, EXTERNAL_ID_PLACEHOLDER, groupByExternalId, MonitoredAccount, renderAgentConfigFile,
 } from "../model/agent-config";
-import { CollectorConfig, integrationRolePathOf } from "../model/collector-config";
+import { CollectorConfig, integrationRolePathOf, rootDeviceProblem } from "../model/collector-config";
+import { COLLECTOR_CONFIG_NAMESPACE } from "../model/collector-config-schema";
 import { collectorSecretsPolicy } from "../model/collector-policies";
 import { collectorEgress, externalIdParameterName, SESSION_MANAGER_POLICY_NAME } from "../model/collector-settings";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
@@ -33,6 +34,13 @@ export interface CollectorOutputs {
 
 /** One monitored account as the program knows it: role ARN in the clear, the rest possibly secret. */
 interface AccountSource {
+    /**
+     * Names the account's resources. It is known before any output resolves and stays with the
+     * account when others are added, removed or reordered: a positional name would move an
+     * account's parameter to another resource, and AWS refuses to create a parameter whose name
+     * the old resource still holds.
+     */
+    key: string;
     label: string;
     roleArn: pulumi.Output<string>;
     account: pulumi.Output<MonitoredAccount>;
@@ -81,7 +89,7 @@ export function collectorProgram(config: CollectorConfig, name = "stackstate-col
         policyArn: `arn:${config.partition}:iam::aws:policy/${SESSION_MANAGER_POLICY_NAME}`,
     });
 
-    const parameters = sources.map((source, i) => new aws.ssm.Parameter(`${name}-external-id-${i}`, {
+    const parameters = sources.map((source) => new aws.ssm.Parameter(`${name}-external-id-${source.key}`, {
         name: source.roleArn.apply((arn) => externalIdParameterName(stack, accountIdOf(arn))),
         description: source.roleArn.apply((arn) => `ExternalId of ${arn}, read by the StackState collector host.`),
         type: "SecureString",
@@ -119,7 +127,7 @@ export function collectorProgram(config: CollectorConfig, name = "stackstate-col
     }, ts));
 
     const vpcId = pulumi.all(config.subnetIds.map((id) => aws.ec2.getSubnetOutput({ id }).vpcId)).apply((ids) => {
-        if (new Set(ids).size > 1) throw new Error(`subnetIds must all be in one VPC, got ${config.subnetIds.map((s, i) => `${s} in ${ids[i]}`).join(", ")}.`);
+        if (new Set(ids).size > 1) throw new Error(`${COLLECTOR_CONFIG_NAMESPACE}:subnetIds must all be in one VPC, got ${config.subnetIds.map((s, i) => `${s} in ${ids[i]}`).join(", ")}.`);
         return ids[0];
     });
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
@@ -137,10 +145,22 @@ export function collectorProgram(config: CollectorConfig, name = "stackstate-col
         tags: tags.apply((t) => ({ Name: name, ...t })),
     });
 
+    const imageId = aws.ssm.getParameterOutput({ name: config.amiParameter }).insecureValue;
+    // Only a mapping for the AMI's own root device encrypts the root volume; any other name adds
+    // a second, encrypted disk and leaves the root as the AMI has it. So check it before launching.
+    const checkedImageId = pulumi.all([imageId, aws.ec2.getAmiOutput({ filters: [{ name: "image-id", values: [imageId] }] })])
+        .apply(([id, ami]) => {
+            const problem = rootDeviceProblem(config.rootDeviceName, {
+                imageId: id, amiParameter: config.amiParameter, rootDeviceName: ami.rootDeviceName, rootDeviceType: ami.rootDeviceType,
+            });
+            if (problem) throw new Error(problem);
+            return id;
+        });
+
     const instanceTags = tags.apply((t) => ({ Name: name, ...t }));
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-template`, {
         description: "StackState collector host: Agent V2 with the aws_topology check.",
-        imageId: aws.ssm.getParameterOutput({ name: config.amiParameter }).insecureValue,
+        imageId: checkedImageId,
         instanceType: config.instanceType,
         iamInstanceProfile: { arn: profile.instanceProfileArn },
         vpcSecurityGroupIds: [securityGroup.id],
@@ -183,6 +203,7 @@ export function collectorProgram(config: CollectorConfig, name = "stackstate-col
 
 function listedAccounts(config: CollectorConfig): AccountSource[] {
     return config.accounts.map((account, i) => ({
+        key: `account-${accountIdOf(account.roleArn)}`,
         label: `accounts[${i}]`,
         roleArn: pulumi.output(account.roleArn),
         account: pulumi.secret({ ...account, collectionInterval: account.collectionInterval ?? config.collectionInterval }),
@@ -191,8 +212,8 @@ function listedAccounts(config: CollectorConfig): AccountSource[] {
 
 /** Accounts read from monitored-account stacks: their outputs, as `agent-config --outputs` reads them. */
 function stackAccounts(config: CollectorConfig, name: string): AccountSource[] {
-    return config.monitoredStacks.map((stackName, i) => {
-        const ref = new pulumi.StackReference(`${name}-monitored-${i}`, { name: stackName });
+    return config.monitoredStacks.map((stackName) => {
+        const ref = new pulumi.StackReference(`${name}-monitored-${stackName}`, { name: stackName });
         const label = `monitored stack ${stackName}`;
         const outputs = Object.fromEntries(
             [STACK_OUTPUTS.accountId, STACK_OUTPUTS.roleArn, STACK_OUTPUTS.externalId, STACK_OUTPUTS.regions, STACK_OUTPUTS.bucketName]
@@ -207,6 +228,6 @@ function stackAccounts(config: CollectorConfig, name: string): AccountSource[] {
             if (typeof arn !== "string") throw new Error(`${label}: output ${STACK_OUTPUTS.roleArn} is missing.`);
             return arn;
         });
-        return { label, roleArn, account };
+        return { key: `stack-${stackName}`, label, roleArn, account };
     });
 }

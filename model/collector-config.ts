@@ -127,3 +127,29 @@ export function integrationRolePathOf(roleArn: string): string {
     const parts = resource.split("/").slice(1, -1);
     return parts.length === 0 ? "/" : `/${parts.join("/")}/`;
 }
+
+/** What the collector needs to know about its AMI (ec2.getAmi), and where it came from. */
+export interface AmiFacts {
+    imageId: string;
+    amiParameter: string;
+    rootDeviceName?: string;
+    rootDeviceType?: string;
+}
+
+/**
+ * Why the launch template's root volume mapping would not encrypt the AMI's root volume, or
+ * undefined when it does. A mapping for another device name adds a second disk instead, and an
+ * instance-store root cannot be encrypted by a mapping at all. Facts EC2 did not report are not
+ * held against the AMI.
+ */
+export function rootDeviceProblem(rootDeviceName: string, ami: AmiFacts): string | undefined {
+    const source = `AMI ${ami.imageId} (from ${ami.amiParameter})`;
+    if (ami.rootDeviceType !== undefined && ami.rootDeviceType !== "ebs") {
+        return `${source} has an ${ami.rootDeviceType} root device, which cannot be encrypted; set ${qualified("amiParameter")} to an EBS-backed AMI.`;
+    }
+    if (ami.rootDeviceName !== undefined && ami.rootDeviceName !== rootDeviceName) {
+        return `${qualified("rootDeviceName")} is ${rootDeviceName}, but the root device of ${source} is ${ami.rootDeviceName}: `
+            + `set rootDeviceName to ${ami.rootDeviceName}, or the root volume would not be encrypted.`;
+    }
+    return undefined;
+}

@@ -14,12 +14,15 @@ import { AGENT_INSTALL_SCRIPT_URL } from "../model/collector-settings";
 import { ConfigError } from "../model/config";
 import { installCollectorWorld } from "./helpers/collector-world";
 import { testEngine, uniqueName } from "./helpers/engine";
+import { TEST_WORLD } from "./helpers/world";
 
 const NS = `${COLLECTOR_CONFIG_NAMESPACE}:`;
 const roleArn = (account: string) => `arn:aws:iam::${account}:role/StackStateAwsIntegrationRole`;
 const LISTED_ID = "listed-external-id-0123456789";
 const STACK_ID = "generated-external-id-abcdefghijkl";
 const API_KEY_PARAMETER = "/stackstate/api-key";
+/** The ExternalId parameters' logical names: by account (listed) or by stack, never by position. */
+const PARAMETERS = ["external-id-account-111122223333", "external-id-account-222233334444", "external-id-stack-acme/stackstate-aws/prod"];
 
 const BASE: Record<string, string> = {
     "aws:region": "eu-west-1",
@@ -63,6 +66,13 @@ async function deploy(overrides: Record<string, string | undefined> = {}) {
     return { name, outputs, mine, byName, inputs };
 }
 
+/** The error an output fails with (valueOf would wait forever). */
+function failureOf(output: pulumi.Output<unknown>): Promise<Error> {
+    return new Promise<Error>((resolve) => {
+        (output as any).promise().then(() => resolve(new Error("resolved")), resolve);
+    });
+}
+
 function userDataOf(launchTemplate: Record<string, any>): string {
     const bytes = Buffer.from(launchTemplate.userData as string, "base64");
     return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
@@ -82,9 +92,9 @@ describe("collector program", function () {
             `aws:iam/rolePolicy:RolePolicy ${name}-assume-role`,
             `aws:iam/rolePolicy:RolePolicy ${name}-read-secrets`,
             `aws:iam/rolePolicyAttachment:RolePolicyAttachment ${name}-session-manager`,
-            `aws:ssm/parameter:Parameter ${name}-external-id-0`,
-            `aws:ssm/parameter:Parameter ${name}-external-id-1`,
-            `aws:ssm/parameter:Parameter ${name}-external-id-2`,
+            `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[0]}`,
+            `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[1]}`,
+            `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[2]}`,
             `stackstate:aws:AgentInstanceProfile ${name}`,
         ]);
     });
@@ -92,7 +102,7 @@ describe("collector program", function () {
     it("tags every taggable resource with the user's tags and managed-by", async () => {
         const { inputs, name } = await deploy({ [`${NS}tags`]: JSON.stringify({ team: "observability" }) });
         const expected = { team: "observability", "managed-by": "stackstate-aws" };
-        for (const suffix of ["role", "profile", "external-id-0", "external-id-1", "external-id-2", "template"]) {
+        for (const suffix of ["role", "profile", ...PARAMETERS, "template"]) {
             expect(inputs(suffix).tags, suffix).to.deep.equal(expected);
         }
         expect(inputs("sg").tags).to.deep.equal({ Name: name, ...expected });
@@ -111,7 +121,7 @@ describe("collector program", function () {
         expect(asg.launchTemplate.id).to.match(/^lt-[0-9a-f]{17}$/);
         expect(asg.instanceRefresh).to.deep.equal({ strategy: "Rolling", preferences: { minHealthyPercentage: 0 } });
         // The host boots only once it may read its secrets.
-        for (const dependency of ["read-secrets", "session-manager", "external-id-0", "external-id-1", "external-id-2"]) {
+        for (const dependency of ["read-secrets", "session-manager", ...PARAMETERS]) {
             expect(byName("asg").dependencies).to.include(byName(dependency).urn);
         }
     });
@@ -130,6 +140,73 @@ describe("collector program", function () {
         expect(template.instanceType).to.equal("t3.medium");
         expect(template.imageId).to.match(/^ami-[0-9a-f]{17}$/);
         expect(template.vpcSecurityGroupIds).to.have.length(1);
+    });
+
+    it("launches the AMI of the configured public parameter, on the configured instance type, its own root device encrypted", async () => {
+        const ubuntu = "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id";
+        const image = "ami-0abcdef0123456789";
+        TEST_WORLD.ssmParameters = { ...TEST_WORLD.ssmParameters, [ubuntu]: image };
+        world().amis[image] = { rootDeviceName: "/dev/sda1", rootDeviceType: "ebs" };
+        const before = testEngine().aws.calls.length;
+        const { inputs } = await deploy({
+            [`${NS}amiParameter`]: ubuntu, [`${NS}rootDeviceName`]: "/dev/sda1", [`${NS}instanceType`]: "m6i.large", [`${NS}rootVolumeSize`]: "40",
+        });
+        const template = inputs("template");
+        expect(template.imageId).to.equal(image);
+        expect(template.instanceType).to.equal("m6i.large");
+        expect(template.blockDeviceMappings).to.deep.equal([{
+            deviceName: "/dev/sda1",
+            ebs: { encrypted: "true", volumeSize: 40, volumeType: "gp3", deleteOnTermination: "true" },
+        }]);
+        const calls = testEngine().aws.calls.slice(before);
+        expect(calls.filter((c) => c.token === "aws:ssm/getParameter:getParameter").map((c) => c.inputs.name)).to.deep.equal([ubuntu]);
+        expect(calls.filter((c) => c.token === "aws:ec2/getAmi:getAmi").map((c) => c.inputs.filters)).to.deep.equal([[{ name: "image-id", values: [image] }]]);
+    });
+
+    it("refuses an AMI whose root device the mapping would not encrypt, naming the key and the fix", async () => {
+        const parameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+        const image = "ami-0123456789abcdef1";
+        TEST_WORLD.ssmParameters = { ...TEST_WORLD.ssmParameters, [parameter]: image };
+        world().amis[image] = { rootDeviceName: "/dev/sda1", rootDeviceType: "ebs" };
+        const outputs = collectorProgram(validateCollectorConfig({ ...BASE, [`${NS}amiParameter`]: parameter }), uniqueName("collector"), "dev");
+        // Pulumi names the input that failed; the rest is ours.
+        expect((await failureOf(outputs.launchTemplateId)).message).to.equal(
+            `error serializing property "imageId": stackstate-aws-collector:rootDeviceName is /dev/xvda, but the root device of AMI ${image} (from ${parameter}) is /dev/sda1: `
+            + "set rootDeviceName to /dev/sda1, or the root volume would not be encrypted.",
+        );
+
+        world().amis[image] = { rootDeviceName: "/dev/xvda", rootDeviceType: "instance-store" };
+        const again = collectorProgram(validateCollectorConfig({ ...BASE, [`${NS}amiParameter`]: parameter }), uniqueName("collector"), "dev");
+        expect((await failureOf(again.launchTemplateId)).message).to.equal(
+            `error serializing property "imageId": AMI ${image} (from ${parameter}) has an instance-store root device, which cannot be encrypted; set stackstate-aws-collector:amiParameter to an EBS-backed AMI.`,
+        );
+    });
+
+    it("refuses subnets of more than one VPC, naming them", async () => {
+        world();
+        const outputs = collectorProgram(
+            validateCollectorConfig({ ...BASE, [`${NS}subnetIds`]: JSON.stringify(["subnet-0123abcd", "subnet-89abcdef"]) }), uniqueName("collector"), "dev",
+        );
+        expect((await failureOf(outputs.securityGroupId)).message).to.equal(
+            "error serializing property \"vpcId\": stackstate-aws-collector:subnetIds must all be in one VPC, got subnet-0123abcd in vpc-0a1b2c3d, subnet-89abcdef in vpc-0f0f0f0f.",
+        );
+    });
+
+    it("names each account's parameter by its account or stack, so removing or reordering accounts moves no parameter", async () => {
+        const parametersOf = async (accounts: unknown[]) => {
+            const { mine, name } = await deploy({ [`${NS}accounts`]: JSON.stringify(accounts) });
+            return mine.filter((r) => r.type === "aws:ssm/parameter:Parameter").map((r) => [r.name.slice(name.length + 1), r.inputs.name]);
+        };
+        const a = { roleArn: roleArn("111122223333"), externalId: LISTED_ID, regions: ["eu-west-1"] };
+        const b = { roleArn: roleArn("222233334444"), externalId: LISTED_ID, regions: ["eu-west-1"] };
+        const stackParameter = [PARAMETERS[2], "/stackstate-aws/dev/external-id/444455556666"];
+        expect(await parametersOf([a, b])).to.deep.equal([
+            [PARAMETERS[0], "/stackstate-aws/dev/external-id/111122223333"], [PARAMETERS[1], "/stackstate-aws/dev/external-id/222233334444"], stackParameter,
+        ]);
+        expect(await parametersOf([b])).to.deep.equal([[PARAMETERS[1], "/stackstate-aws/dev/external-id/222233334444"], stackParameter]);
+        expect(await parametersOf([b, a])).to.deep.equal([
+            [PARAMETERS[1], "/stackstate-aws/dev/external-id/222233334444"], [PARAMETERS[0], "/stackstate-aws/dev/external-id/111122223333"], stackParameter,
+        ]);
     });
 
     it("has a security group with no inbound rule and outbound 443 only", async () => {
@@ -175,10 +252,10 @@ describe("collector program", function () {
         const names = ["/stackstate-aws/dev/external-id/111122223333", "/stackstate-aws/dev/external-id/222233334444", "/stackstate-aws/dev/external-id/444455556666"];
         expect(await valueOf(outputs.externalIdParameters)).to.deep.equal(names);
         [LISTED_ID, LISTED_ID, STACK_ID].forEach((id, i) => {
-            const parameter = byName(`external-id-${i}`);
+            const parameter = byName(PARAMETERS[i]);
             expect(isSecretValue(parameter.inputs.value)).to.equal(true);
-            expect(inputs(`external-id-${i}`)).to.deep.include({ name: names[i], type: "SecureString", value: id, tags: { "managed-by": "stackstate-aws" } });
-            expect(inputs(`external-id-${i}`)).not.to.have.property("keyId");
+            expect(inputs(PARAMETERS[i])).to.deep.include({ name: names[i], type: "SecureString", value: id, tags: { "managed-by": "stackstate-aws" } });
+            expect(inputs(PARAMETERS[i])).not.to.have.property("keyId");
         });
         const arns = [API_KEY_PARAMETER, ...names].map(parameterArn);
         expect(inputs("read-secrets").role).to.equal("StackStateAgentRole");
@@ -198,7 +275,7 @@ describe("collector program", function () {
     it("with a customer-managed key, encrypts the parameters with it and lets the host decrypt through SSM only", async () => {
         const key = "arn:aws:kms:eu-west-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab";
         const { inputs } = await deploy({ [`${NS}kmsKeyArn`]: key, [`${NS}accounts`]: undefined });
-        expect(inputs("external-id-0").keyId).to.equal(key);
+        expect(inputs(PARAMETERS[2]).keyId).to.equal(key);
         const statements = JSON.parse(inputs("read-secrets").policy).Statement;
         expect(statements[2]).to.deep.equal({
             Sid: "DecryptStackStateSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: key,
@@ -294,10 +371,7 @@ describe("collector program", function () {
         w.stacks["acme/stackstate-aws/broken"] = { roleArn: roleArn("555566667777"), regions: ["eu-west-1"] };
         const config = validateCollectorConfig({ ...BASE, [`${NS}monitoredStacks`]: JSON.stringify(["acme/stackstate-aws/broken"]) });
         const outputs = collectorProgram(config, uniqueName("collector"), "dev");
-        const failure = await new Promise<Error>((resolve) => {
-            (outputs.checkFiles as any).promise().then(() => resolve(new Error("resolved")), resolve);
-        });
-        expect(failure.message).to.equal("monitored stack acme/stackstate-aws/broken: output externalId is missing.");
+        expect((await failureOf(outputs.checkFiles)).message).to.equal("monitored stack acme/stackstate-aws/broken: output externalId is missing.");
     });
 });
 
