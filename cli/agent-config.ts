@@ -30,8 +30,10 @@ const processIo: CommandIo = {
     stderr: (text) => process.stderr.write(text),
 };
 
-/** The files contain ExternalIds: readable by their owner only. */
+/** The files contain ExternalIds: a new file is readable by its owner only. */
 const FILE_MODE = 0o600;
+/** A file rewritten keeps its owner, group and mode (e.g. the Agent's group may read it), but never access for others. */
+const NO_ACCESS_FOR_OTHERS = 0o770;
 
 /** Renders and prints or writes the configuration; bad input throws UsageError (exit 2) before anything is written. */
 export async function agentConfigCommand(flags: AgentConfigFlags, io: CommandIo = processIo): Promise<ExitCode> {
@@ -119,23 +121,39 @@ function render(sourced: Sourced): AgentConfigFile[] {
     }
 }
 
-/** Writes into dir, refusing (before writing anything) to replace a file this package did not write. */
+/**
+ * Writes into dir, refusing (before writing anything) to replace a file this package did not
+ * write, or anything that is not a plain file (a link could point anywhere).
+ */
 async function writeFiles(dir: string, files: AgentConfigFile[]): Promise<string[]> {
     const stat = await fs.stat(dir).catch(() => undefined);
     if (stat && !stat.isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
-    const targets = files.map((file) => ({ file, target: path.join(dir, file.fileName) }));
+    const targets = await Promise.all(files.map(async (file) => {
+        const target = path.join(dir, file.fileName);
+        return { file, target, existing: await fs.lstat(target).catch(() => undefined) };
+    }));
     const foreign: string[] = [];
-    for (const { target } of targets) {
-        const existing = await fs.readFile(target, "utf8").catch(() => undefined);
-        if (existing !== undefined && !existing.startsWith(AGENT_CONFIG_MARKER)) foreign.push(target);
+    const special: string[] = [];
+    for (const { target, existing } of targets) {
+        if (existing === undefined) continue;
+        if (!existing.isFile()) special.push(target);
+        else if (!(await fs.readFile(target, "utf8")).startsWith(AGENT_CONFIG_MARKER)) foreign.push(target);
     }
-    if (foreign.length > 0) {
-        throw new UsageError(`not overwriting ${foreign.join(", ")}: not written by stackstate-aws (no "${AGENT_CONFIG_MARKER}" first line); move ${foreign.length > 1 ? "them" : "it"} away or choose another --out`);
-    }
+    const them = (paths: string[]) => (paths.length > 1 ? "them" : "it");
+    const refusals = [
+        ...(foreign.length > 0 ? [`not overwriting ${foreign.join(", ")}: not written by stackstate-aws (no "${AGENT_CONFIG_MARKER}" first line); move ${them(foreign)} away or choose another --out`] : []),
+        ...(special.length > 0 ? [`not overwriting ${special.join(", ")}: not a regular file; move ${them(special)} away or choose another --out`] : []),
+    ];
+    if (refusals.length > 0) throw new UsageError(refusals.join("\n"));
     await fs.mkdir(dir, { recursive: true });
-    for (const { file, target } of targets) {
-        await fs.writeFile(target, file.content, { mode: FILE_MODE });
-        await fs.chmod(target, FILE_MODE);
+    for (const { file, target, existing } of targets) {
+        if (existing) {
+            // Narrow the mode before the new content is in the file, not after.
+            await fs.chmod(target, existing.mode & NO_ACCESS_FOR_OTHERS);
+            await fs.writeFile(target, file.content);
+        } else {
+            await fs.writeFile(target, file.content, { mode: FILE_MODE, flag: "wx" });
+        }
     }
     return targets.map((t) => t.target);
 }

@@ -98,6 +98,35 @@ describe("stackstate-aws agent-config", () => {
         expect((await fs.readdir(out)).sort()).to.deep.equal(["stackstate-aws-111122223333.yaml", "stackstate-aws-444455556666.yaml"]);
     });
 
+    it("on a rewrite keeps a file's group access (the Agent's group may read it) and takes away others' access first", async () => {
+        const out = path.join(dir, "out");
+        const [target] = (await run({ outputs: [files.b], out })).stdout.trim().split("\n");
+        await fs.chmod(target, 0o640);
+        await run({ outputs: [files.b], out });
+        expect((await fs.stat(target)).mode & 0o777).to.equal(0o640);
+        await fs.chmod(target, 0o664);
+        await fs.writeFile(files.b, JSON.stringify(stackOutputs("444455556666", ID_A, ["eu-central-1"])));
+        await run({ outputs: [files.b], out });
+        expect((await fs.stat(target)).mode & 0o777).to.equal(0o660);
+        expect(YAML.parse(await fs.readFile(target, "utf8")).init_config.external_id).to.equal(ID_A);
+    });
+
+    it("refuses to write through a link or over a directory, and then writes nothing", async () => {
+        const out = path.join(dir, "out");
+        await fs.mkdir(out);
+        const elsewhere = path.join(dir, "elsewhere.yaml");
+        await fs.writeFile(elsewhere, "# Managed by stackstate-aws: but reached through a link\n");
+        const link = path.join(out, "stackstate-aws-444455556666.yaml");
+        await fs.symlink(elsewhere, link);
+        const folder = path.join(out, "stackstate-aws-111122223333.yaml");
+        await fs.mkdir(folder);
+        expect(await usageError({ outputs: [files.a, files.b], out })).to.equal(
+            `not overwriting ${folder}, ${link}: not a regular file; move them away or choose another --out`,
+        );
+        expect(await fs.readFile(elsewhere, "utf8")).to.equal("# Managed by stackstate-aws: but reached through a link\n");
+        expect((await fs.readdir(out)).sort()).to.deep.equal(["stackstate-aws-111122223333.yaml", "stackstate-aws-444455556666.yaml"]);
+    });
+
     it("refuses to replace a file it did not write, and then writes nothing", async () => {
         const out = path.join(dir, "out");
         await fs.mkdir(out);
