@@ -1,31 +1,39 @@
 /**
  * `iam-role-permissions-boundary`: every IAM role has a permissions boundary, optionally one of
  * the organisation's. At the `remediate` level it sets the configured boundary on roles that lack
- * one — only when exactly one boundary ARN without wildcards is configured, because otherwise
- * there is no single right answer; such roles are then reported as mandatory violations. A role
- * with a boundary that is not allowed is reported, never rewritten: someone chose that boundary.
+ * one: `remediationBoundary`, or else the one allowed boundary when exactly one ARN without
+ * wildcards is allowed. Otherwise there is no single right answer, and such roles are reported as
+ * mandatory violations. A role with a boundary that is not allowed is reported, never rewritten:
+ * someone chose that boundary.
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { wildcardMatches } from "../model/rules/action-match";
 import { AWS } from "./aws-types";
-import { describe, knownString, listSetting, Props, rawProps, remediateType, validateType } from "./kit";
+import { describe, isUnknown, knownString, listSetting, Props, rawProps, remediateType, stringSetting, validateType } from "./kit";
 
 export const PERMISSIONS_BOUNDARY_POLICY = "iam-role-permissions-boundary";
 
-interface BoundaryConfig {
+export interface BoundaryConfig {
     allowedBoundaries: string[];
     exemptRoleNames: string[];
+    /** "" when not configured. */
+    remediationBoundary?: string;
 }
 
 function settings(args: ResourceValidationArgs): BoundaryConfig {
     const config = args.getConfig<Props>();
-    return { allowedBoundaries: listSetting(config, "allowedBoundaries"), exemptRoleNames: listSetting(config, "exemptRoleNames") };
+    return {
+        allowedBoundaries: listSetting(config, "allowedBoundaries"),
+        exemptRoleNames: listSetting(config, "exemptRoleNames"),
+        remediationBoundary: stringSetting(config, "remediationBoundary", ""),
+    };
 }
 
 const isPattern = (value: string) => /[*?]/.test(value);
 
-/** The one boundary a remediation may set, if the config names exactly one exact ARN. */
+/** The boundary a remediation sets: the configured one, else the only allowed one if it is an exact ARN. */
 export function remediationBoundary(config: BoundaryConfig): string | undefined {
+    if (config.remediationBoundary) return config.remediationBoundary;
     const [only, ...rest] = config.allowedBoundaries;
     return only !== undefined && rest.length === 0 && !isPattern(only) ? only : undefined;
 }
@@ -40,7 +48,7 @@ function fix(config: BoundaryConfig): string {
     if (config.allowedBoundaries.length > 0) {
         return `Fix: set permissionsBoundary to a managed policy ARN matching one of: ${config.allowedBoundaries.join(", ")}.`;
     }
-    return "Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).";
+    return "Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure remediationBoundary, or allowedBoundaries with exactly one ARN, to let the remediate level set it).";
 }
 
 const description = "Every IAM role must have a permissions boundary, so that no role can be granted more than the organisation allows.";
@@ -59,6 +67,10 @@ export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
                 type: "array", items: { type: "string", minLength: 1 }, default: [],
                 description: "Role names (AWS or Pulumi names; * and ? wildcards) that need no boundary.",
             },
+            remediationBoundary: {
+                type: "string", pattern: "^(arn:[a-z-]+:iam::(\\d{12}|aws):policy/[^*?]+)?$", default: "",
+                description: "The managed policy ARN (no wildcards) the remediate level sets on roles without a boundary. Empty: the one entry of allowedBoundaries, when it is a single exact ARN.",
+            },
         },
     },
     validateResource: validateType(AWS.role, (props, args, report) => {
@@ -66,7 +78,10 @@ export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
         const roleName = knownString(rawProps(props).name);
         if (isExempt(config, [roleName, args.name])) return;
         const role = describe("IAM role", args.name, roleName);
-        // Read through the proxy: an unknown boundary makes the server report "can't run during preview".
+        // A boundary not known yet (a policy created in the same preview) is still a boundary; only
+        // when it must be one of the allowed ones is it read through the proxy, which makes the
+        // server report "can't run during preview".
+        if (isUnknown(rawProps(props).permissionsBoundary) && config.allowedBoundaries.length === 0) return;
         const boundary = props.permissionsBoundary as string | undefined;
         if (!boundary) {
             report(`${role} must have a permissions boundary. ${fix(config)}`);
@@ -77,7 +92,9 @@ export const iamRolePermissionsBoundary: ResourceValidationPolicy = {
     remediateResource: remediateType(AWS.role, (props, args) => {
         const config = settings(args);
         const boundary = remediationBoundary(config);
-        if (!boundary || isExempt(config, [knownString(rawProps(props).name), args.name]) || props.permissionsBoundary) return undefined;
+        const current = rawProps(props).permissionsBoundary;
+        // Never replace a boundary, even one not known until deployment.
+        if (!boundary || isExempt(config, [knownString(rawProps(props).name), args.name]) || (current !== undefined && current !== null && current !== "")) return undefined;
         // Assign through the SDK's proxy, which keeps secret properties secret.
         props.permissionsBoundary = boundary;
         return props;

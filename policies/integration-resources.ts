@@ -1,28 +1,51 @@
 /**
  * Which resources of any program are "shaped like the integration", so the pipeline guardrails
- * judge them and leave everything else alone: a bucket named `stackstate-logs-…`, a Firehose
- * stream named `stackstate-eventbridge-stream` or writing to such a bucket, and what refers to
- * those (by value, or by property dependency while values are unknown in a preview).
+ * judge them and leave everything else alone: a logs bucket (named `stackstate-logs-…` unless the
+ * policy's `logsBucketNames` says otherwise, as the Agent's `log_bucket_name` may), a Firehose stream
+ * named `stackstate-eventbridge-stream` or writing to such a bucket, and what refers to those (by
+ * value, or by property dependency while values are unknown in a preview).
  */
 import { PolicyResource } from "@pulumi/policy";
 import { FIREHOSE_STREAM_NAME, LOGS_BUCKET_PREFIX } from "../model/names";
+import { wildcardMatches } from "../model/rules/action-match";
 import { AWS } from "./aws-types";
-import { asObject, knownString, rawProps, refersTo } from "./kit";
+import { asObject, knownString, listSetting, Props, rawProps, refersTo } from "./kit";
 
-export function isLogsBucketName(name: string | undefined): boolean {
-    return name !== undefined && name.startsWith(LOGS_BUCKET_PREFIX);
+/** Bucket name patterns (`*`, `?`) of the buckets the Agent reads. */
+export interface LogsBucketNames {
+    patterns: string[];
 }
 
-/** The logs bucket an S3 ARN points into (`arn:<partition>:s3:::stackstate-logs-…[/key]`), if any. */
-export function logsBucketOfArn(arn: string | undefined): string | undefined {
+export const DEFAULT_LOGS_BUCKET_NAMES: readonly string[] = [`${LOGS_BUCKET_PREFIX}*`];
+
+/** The config setting every pipeline policy takes, so each can be pointed at renamed buckets. */
+export const LOGS_BUCKET_NAMES_SCHEMA = {
+    logsBucketNames: {
+        type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: [...DEFAULT_LOGS_BUCKET_NAMES],
+        description: "Names of the S3 buckets StackState's Agent reads (* and ? wildcards): its log_bucket_name and flowlog_bucket_name, by default stackstate-logs-<account>.",
+    },
+} as const;
+
+export function logsBucketNames(config: Props): LogsBucketNames {
+    const patterns = listSetting(config, "logsBucketNames");
+    return { patterns: patterns.length > 0 ? patterns : [...DEFAULT_LOGS_BUCKET_NAMES] };
+}
+
+export function isLogsBucketName(name: string | undefined, names: LogsBucketNames): boolean {
+    return name !== undefined && names.patterns.some((p) => wildcardMatches(p, name));
+}
+
+/** The logs bucket an S3 ARN points into (`arn:<partition>:s3:::<bucket>[/key]`), if any. */
+export function logsBucketOfArn(arn: string | undefined, names: LogsBucketNames): string | undefined {
     const match = /^arn:[^:]+:s3:::([^/]+)/.exec(arn ?? "");
-    return match && isLogsBucketName(match[1]) ? match[1] : undefined;
+    return match && isLogsBucketName(match[1], names) ? match[1] : undefined;
 }
 
 /** The account a logs bucket is named after, when the name follows `stackstate-logs-<12 digits>`. */
 export function accountOfLogsBucket(bucket: string | undefined): string | undefined {
-    const account = bucket?.slice(LOGS_BUCKET_PREFIX.length);
-    return account && /^\d{12}$/.test(account) ? account : undefined;
+    if (!bucket?.startsWith(LOGS_BUCKET_PREFIX)) return undefined;
+    const account = bucket.slice(LOGS_BUCKET_PREFIX.length);
+    return /^\d{12}$/.test(account) ? account : undefined;
 }
 
 export const bucketName = (bucket: PolicyResource) => knownString(rawProps(bucket.props).bucket);
@@ -33,8 +56,8 @@ export function bucketIdentities(bucket: PolicyResource): (string | undefined)[]
     return [knownString(props.bucket), knownString(props.id), knownString(props.arn)];
 }
 
-export function logsBuckets(resources: PolicyResource[]): PolicyResource[] {
-    return resources.filter((r) => (AWS.buckets as readonly string[]).includes(r.type) && isLogsBucketName(bucketName(r)));
+export function logsBuckets(resources: PolicyResource[], names: LogsBucketNames): PolicyResource[] {
+    return resources.filter((r) => (AWS.buckets as readonly string[]).includes(r.type) && isLogsBucketName(bucketName(r), names));
 }
 
 /** Resources of the given types whose `bucket` property is this bucket. */
@@ -49,17 +72,12 @@ function dependsOnAny(from: PolicyResource, key: string, buckets: PolicyResource
 }
 
 /** Firehose streams of the integration: the known name, or delivering to a logs bucket. */
-export function integrationStreams(resources: PolicyResource[], buckets: PolicyResource[] = logsBuckets(resources)): PolicyResource[] {
+export function integrationStreams(resources: PolicyResource[], names: LogsBucketNames, buckets = logsBuckets(resources, names)): PolicyResource[] {
     return resources.filter((r) => {
         if (r.type !== AWS.firehose) return false;
         const props = rawProps(r.props);
         if (knownString(props.name) === FIREHOSE_STREAM_NAME) return true;
         const s3 = asObject(props.extendedS3Configuration);
-        return logsBucketOfArn(knownString(s3?.bucketArn)) !== undefined || dependsOnAny(r, "extendedS3Configuration", buckets);
+        return logsBucketOfArn(knownString(s3?.bucketArn), names) !== undefined || dependsOnAny(r, "extendedS3Configuration", buckets);
     });
-}
-
-/** True when `from[key]` is a logs bucket's ARN (or a key in it), by value or by dependency. */
-export function pointsIntoLogsBucket(from: PolicyResource, key: string, buckets: PolicyResource[]): boolean {
-    return logsBucketOfArn(knownString(rawProps(from.props)[key])) !== undefined || dependsOnAny(from, key, buckets);
 }

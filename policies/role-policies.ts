@@ -41,7 +41,8 @@ export async function rolePolicies(role: PolicyResource, resources: PolicyResour
 
     for (const entry of asList(props.inlinePolicies)) {
         const inline = asObject(entry);
-        if (!inline || inline.policy === undefined) continue; // `{}` is the provider's "no inline policies" marker
+        // `{}` and `{ name: "", policy: "" }` are how the provider says "no inline policies".
+        if (!inline || inline.policy === undefined || inline.policy === null || inline.policy === "") continue;
         const name = `inline policy '${knownString(inline.name) ?? "(unnamed)"}'`;
         identity.push(Promise.resolve(documentSource(name, inline.policy, `${name} is not known until deployment`)));
     }

@@ -9,16 +9,16 @@ import { EVENT_RULE_NAME } from "../model/names";
 import { eventPattern } from "../model/pipeline-settings";
 import { eventPatternProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
-import { integrationStreams } from "./integration-resources";
-import { describe, knownString, ofType, rawProps, refersTo, reportUnknown, unknownPaths, validateStackOfType } from "./kit";
+import { integrationStreams, LOGS_BUCKET_NAMES_SCHEMA, logsBucketNames, LogsBucketNames } from "./integration-resources";
+import { describe, knownString, ofType, Props, rawProps, refersTo, reportUnknown, unknownPaths, validateStackOfType } from "./kit";
 
 export const EVENT_RULE_POLICY = "stackstate-event-rule-configure-pattern";
 
 const description = "EventBridge rules that feed StackState's Firehose stream must be enabled and match every event source and detail type the Agent reads, and filter on nothing else.";
 
 /** Rules targeting an integration stream, plus rules with the integration's rule name. */
-export function integrationRules(resources: PolicyResource[]): PolicyResource[] {
-    const streams = integrationStreams(resources);
+export function integrationRules(resources: PolicyResource[], names: LogsBucketNames): PolicyResource[] {
+    const streams = integrationStreams(resources, names);
     const targets = ofType(resources, AWS.eventTarget).filter((t) =>
         streams.some((s) => refersTo(t, "arn", s, [knownString(rawProps(s.props).arn)])));
     return ofType(resources, AWS.eventRule).filter((rule) => {
@@ -32,8 +32,9 @@ export const stackstateEventRuleConfigurePattern: StackValidationPolicy = {
     name: EVENT_RULE_POLICY,
     description,
     enforcementLevel: "mandatory",
+    configSchema: { properties: { ...LOGS_BUCKET_NAMES_SCHEMA } },
     validateStack: validateStackOfType(AWS.eventRule, (args, report) => {
-        for (const rule of integrationRules(args.resources)) {
+        for (const rule of integrationRules(args.resources, logsBucketNames(args.getConfig<Props>()))) {
             const raw = rawProps(rule.props);
             const subject = describe("EventBridge rule", rule.name, knownString(raw.name));
             const unknown = unknownPaths(raw, ["eventPattern", "state", "isEnabled"]);

@@ -1,6 +1,6 @@
 /**
  * `stackstate-firehose-configure-delivery`: a Firehose stream of the integration (named
- * `stackstate-eventbridge-stream`, or writing to a `stackstate-logs-…` bucket) delivers the way the
+ * `stackstate-eventbridge-stream`, or writing to a logs bucket) delivers the way the
  * Agent reads: every 60 s, GZIP, under `AWSLogs/<account>/EventBridge/<region>/`, records back to
  * back. A resource policy, so a wrong stream is stopped before it is created.
  */
@@ -9,8 +9,8 @@ import { eventBridgePrefix, FIREHOSE_STREAM_NAME } from "../model/names";
 import { FIREHOSE_SETTINGS } from "../model/pipeline-settings";
 import { firehoseProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
-import { accountOfLogsBucket, logsBucketOfArn } from "./integration-resources";
-import { asObject, describe, knownNumber, knownString, rawProps, reportUnknown, unknownPaths, validateType } from "./kit";
+import { accountOfLogsBucket, LOGS_BUCKET_NAMES_SCHEMA, logsBucketNames, logsBucketOfArn } from "./integration-resources";
+import { asObject, describe, knownNumber, knownString, Props, rawProps, reportUnknown, unknownPaths, validateType } from "./kit";
 
 export const FIREHOSE_POLICY = "stackstate-firehose-configure-delivery";
 
@@ -28,11 +28,12 @@ export const stackstateFirehoseConfigureDelivery: ResourceValidationPolicy = {
     name: FIREHOSE_POLICY,
     description,
     enforcementLevel: "mandatory",
+    configSchema: { properties: { ...LOGS_BUCKET_NAMES_SCHEMA } },
     validateResource: validateType(AWS.firehose, (props, args, report) => {
         const raw = rawProps(props);
         const name = knownString(raw.name);
         const s3 = asObject(raw.extendedS3Configuration);
-        const bucket = logsBucketOfArn(knownString(s3?.bucketArn));
+        const bucket = logsBucketOfArn(knownString(s3?.bucketArn), logsBucketNames(args.getConfig<Props>()));
         if (name !== FIREHOSE_STREAM_NAME && !bucket) return;
         const stream = describe("Firehose delivery stream", args.name, name);
         const unknown = unknownPaths(raw, CHECKED);

@@ -1,5 +1,5 @@
 /**
- * `stackstate-flow-log-configure-format`: a VPC flow log delivered to a `stackstate-logs-…` bucket
+ * `stackstate-flow-log-configure-format`: a VPC flow log delivered to a logs bucket (`stackstate-logs-…`, or as configured)
  * has the shape the Agent parses: AWS's default format, 60 s aggregation, plain text, AWS's
  * default key layout (no sub-folder, no Hive-compatible or per-hour partitions).
  *
@@ -13,8 +13,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { FLOW_LOG_SETTINGS } from "../model/pipeline-settings";
 import { flowLogProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
-import { logsBucketOfArn } from "./integration-resources";
-import { asObject, describe, isUnknown, knownNumber, knownString, rawProps, reportAtLevel, reportUnknown, unknownPaths, validateType } from "./kit";
+import { LOGS_BUCKET_NAMES_SCHEMA, logsBucketNames, logsBucketOfArn } from "./integration-resources";
+import { asObject, describe, isUnknown, knownNumber, knownString, Props, rawProps, reportAtLevel, reportUnknown, unknownPaths, validateType } from "./kit";
 
 export const FLOW_LOG_POLICY = "stackstate-flow-log-configure-format";
 
@@ -27,11 +27,12 @@ export const stackstateFlowLogConfigureFormat: ResourceValidationPolicy = {
     name: FLOW_LOG_POLICY,
     description,
     enforcementLevel: "mandatory",
+    configSchema: { properties: { ...LOGS_BUCKET_NAMES_SCHEMA } },
     validateResource: validateType(AWS.flowLog, (props, args, report) => {
         const raw = rawProps(props);
         if (raw.logDestinationType !== "s3") return;
         const destinationUnknown = isUnknown(raw.logDestination);
-        if (!destinationUnknown && !logsBucketOfArn(knownString(raw.logDestination))) return;
+        if (!destinationUnknown && !logsBucketOfArn(knownString(raw.logDestination), logsBucketNames(args.getConfig<Props>()))) return;
         const subject = describe("VPC flow log", args.name);
         const unknown = unknownPaths(raw, ["logFormat", "maxAggregationInterval", "destinationOptions"]);
         if (unknown.length > 0) {

@@ -9,7 +9,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { KMS_ALIAS } from "../model/names";
 import { keyRotationProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
-import { bucketSettings, integrationStreams, logsBuckets } from "./integration-resources";
+import { bucketSettings, integrationStreams, LOGS_BUCKET_NAMES_SCHEMA, logsBucketNames, LogsBucketNames, logsBuckets } from "./integration-resources";
 import { asList, asObject, describe, knownString, ofType, Props, rawProps, reportUnknown, unknownPaths, validateStackOfType } from "./kit";
 
 export const KMS_ROTATION_POLICY = "stackstate-kms-key-enable-rotation";
@@ -25,13 +25,13 @@ function namesKey(from: PolicyResource, values: unknown[], dependencyKey: string
 }
 
 /** The keys the integration's resources use. */
-export function integrationKeys(resources: PolicyResource[]): PolicyResource[] {
-    const buckets = logsBuckets(resources);
+export function integrationKeys(resources: PolicyResource[], names: LogsBucketNames): PolicyResource[] {
+    const buckets = logsBuckets(resources, names);
     const users: { from: PolicyResource; values: unknown[]; dependencyKey: string }[] = [];
     for (const alias of ofType(resources, AWS.kmsAlias)) {
         if (knownString(rawProps(alias.props).name) === KMS_ALIAS) users.push({ from: alias, values: [rawProps(alias.props).targetKeyId], dependencyKey: "targetKeyId" });
     }
-    for (const stream of integrationStreams(resources, buckets)) {
+    for (const stream of integrationStreams(resources, names, buckets)) {
         const props = rawProps(stream.props);
         users.push({ from: stream, values: [asObject(props.serverSideEncryption)?.keyArn], dependencyKey: "serverSideEncryption" });
         users.push({ from: stream, values: [asObject(props.extendedS3Configuration)?.kmsKeyArn], dependencyKey: "extendedS3Configuration" });
@@ -56,8 +56,9 @@ export const stackstateKmsKeyEnableRotation: StackValidationPolicy = {
     name: KMS_ROTATION_POLICY,
     description,
     enforcementLevel: "advisory",
+    configSchema: { properties: { ...LOGS_BUCKET_NAMES_SCHEMA } },
     validateStack: validateStackOfType(AWS.kmsKey, (args, report) => {
-        for (const key of integrationKeys(args.resources)) {
+        for (const key of integrationKeys(args.resources, logsBucketNames(args.getConfig<Props>()))) {
             const raw = rawProps(key.props);
             if (!isSymmetric(raw)) continue; // AWS rotates only symmetric keys automatically
             const subject = describe("KMS key", key.name);

@@ -1,5 +1,5 @@
 /**
- * `stackstate-logs-bucket-configure-retention`: a `stackstate-logs-…` bucket is versioned (the Agent
+ * `stackstate-logs-bucket-configure-retention`: a logs bucket (`stackstate-logs-…`, or as configured) is versioned (the Agent
  * will not read it otherwise) and expires current and non-current versions after a day (the Agent
  * deletes what it reads; what it misses must not pile up). Versioning and lifecycle live in their
  * own resources (`BucketVersioning`, `BucketLifecycleConfiguration`) or, in older programs, inline on
@@ -9,7 +9,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { BUCKET_SETTINGS } from "../model/pipeline-settings";
 import { LifecycleRuleFacts, lifecycleProblems, versioningProblems } from "../model/rules/pipeline";
 import { AWS } from "./aws-types";
-import { bucketName, bucketSettings, logsBuckets } from "./integration-resources";
+import { bucketName, bucketSettings, LOGS_BUCKET_NAMES_SCHEMA, logsBucketNames, logsBuckets } from "./integration-resources";
 import { asList, asObject, describe, knownNumber, knownString, Props, rawProps, reportUnknown, unknownPaths } from "./kit";
 
 export const BUCKET_RETENTION_POLICY = "stackstate-logs-bucket-configure-retention";
@@ -49,8 +49,9 @@ export const stackstateLogsBucketConfigureRetention: StackValidationPolicy = {
     name: BUCKET_RETENTION_POLICY,
     description,
     enforcementLevel: "mandatory",
+    configSchema: { properties: { ...LOGS_BUCKET_NAMES_SCHEMA } },
     validateStack: (args, report) => {
-        for (const bucket of logsBuckets(args.resources)) {
+        for (const bucket of logsBuckets(args.resources, logsBucketNames(args.getConfig<Props>()))) {
             const raw = rawProps(bucket.props);
             const subject = describe("S3 bucket", bucket.name, bucketName(bucket));
             const versionings = bucketSettings(args.resources, AWS.bucketVersionings, bucket);

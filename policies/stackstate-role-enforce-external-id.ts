@@ -9,7 +9,7 @@ import { parsePolicyDocument, PolicyDocument } from "../model/iam-document";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
 import { externalIdTrustProblems, usesExternalId } from "../model/rules/trust";
 import { AWS } from "./aws-types";
-import { describe, hasUnknown, knownString, rawProps, reportUnknown, validateType } from "./kit";
+import { describe, hasUnknown, knownString, Props, rawProps, reportUnknown, stringSetting, validateType } from "./kit";
 
 export const EXTERNAL_ID_POLICY = "stackstate-role-enforce-external-id";
 
@@ -22,10 +22,17 @@ export const stackstateRoleEnforceExternalId: ResourceValidationPolicy = {
     name: EXTERNAL_ID_POLICY,
     description,
     enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            roleName: { type: "string", minLength: 1, default: INTEGRATION_ROLE_NAME, description: "Name of the integration role, whose trust policy is judged even when it does not mention sts:ExternalId." },
+        },
+    },
     validateResource: validateType(AWS.role, (props, args, report) => {
         const raw = rawProps(props);
         const name = knownString(raw.name);
-        const isIntegrationRole = name?.toLowerCase() === INTEGRATION_ROLE_NAME.toLowerCase();
+        const integrationRoleName = stringSetting(args.getConfig<Props>(), "roleName", INTEGRATION_ROLE_NAME);
+        // IAM role names are unique case-insensitively.
+        const isIntegrationRole = name?.toLowerCase() === integrationRoleName.toLowerCase();
         const role = describe("IAM role", args.name, name);
         if (hasUnknown(raw.assumeRolePolicy)) {
             if (isIntegrationRole) reportUnknown(report, description, role, ["assumeRolePolicy"]);
@@ -34,6 +41,7 @@ export const stackstateRoleEnforceExternalId: ResourceValidationPolicy = {
         let trust: PolicyDocument;
         try {
             trust = parsePolicyDocument(raw.assumeRolePolicy);
+            if (!trust || typeof trust !== "object") throw new Error("not a policy document");
         } catch {
             if (isIntegrationRole) report(`${role} must have a trust policy that is valid JSON. ${FIX}`);
             return;

@@ -9,11 +9,14 @@ import { actionMatches } from "./action-match";
 export function assumeRoleOnAnyAccountProblems(policy: unknown): string[] {
     const doc = parsePolicyDocument(policy);
     const problems: string[] = [];
-    for (const statement of asArray(doc.Statement)) {
-        if (statement.Effect !== "Allow" || !asArray(statement.Action).some((a) => actionMatches(a, "sts:AssumeRole"))) continue;
-        for (const resource of asArray(statement.Resource)) {
+    for (const statement of asArray(doc?.Statement)) {
+        if (!statement || typeof statement !== "object" || statement.Effect !== "Allow" || !asArray(statement.Action).some((a) => actionMatches(a, "sts:AssumeRole"))) continue;
+        if (statement.NotResource !== undefined) {
+            problems.push("sts:AssumeRole must name the monitored accounts in Resource, not be allowed on everything outside NotResource");
+        }
+        for (const resource of asArray(statement.Resource).map(String)) {
             const account = resource.split(":")[4];
-            if (resource === "*" || account === undefined || account.includes("*")) {
+            if (resource === "*" || account === undefined || /[*?]/.test(account)) {
                 problems.push(`sts:AssumeRole must name the monitored accounts, not '${resource}'`);
             }
         }

@@ -20,17 +20,23 @@ function awsPrincipals(statement: PolicyStatement): string[] {
 function externalIdConditions(statement: PolicyStatement): [string, string[]][] {
     const found: [string, string[]][] = [];
     for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
-        for (const [key, value] of Object.entries(entries)) {
+        for (const [key, value] of Object.entries(entries ?? {})) {
             if (key.toLowerCase() === EXTERNAL_ID_KEY) found.push([operator, asArray(value).map(String)]);
         }
     }
     return found;
 }
 
+/** The document's statements that are objects (hand-written documents may hold anything). */
+function statementsOf(trustPolicy: unknown): PolicyStatement[] {
+    const doc = parsePolicyDocument(trustPolicy);
+    if (!doc || typeof doc !== "object") return [];
+    return asArray(doc.Statement).filter((s) => s && typeof s === "object");
+}
+
 /** True when the trust policy mentions sts:ExternalId at all: the role is meant for ExternalId callers. */
 export function usesExternalId(trustPolicy: unknown): boolean {
-    const doc = parsePolicyDocument(trustPolicy);
-    return asArray(doc.Statement).some((s) => externalIdConditions(s).length > 0);
+    return statementsOf(trustPolicy).some((s) => externalIdConditions(s).length > 0);
 }
 
 /**
@@ -39,9 +45,8 @@ export function usesExternalId(trustPolicy: unknown): boolean {
  * any ID, and either makes the Agent refuse to run.
  */
 export function externalIdTrustProblems(trustPolicy: unknown): string[] {
-    const doc = parsePolicyDocument(trustPolicy);
     const problems: string[] = [];
-    asArray(doc.Statement).forEach((statement, index) => {
+    statementsOf(trustPolicy).forEach((statement, index) => {
         if (!allowsAssumeRole(statement)) return;
         const principals = awsPrincipals(statement);
         if (principals.length === 0) return;
@@ -64,6 +69,12 @@ export function externalIdTrustProblems(trustPolicy: unknown): string[] {
         }
         if (exact.some(([, values]) => values.length === 0 || values.some((v) => v === ""))) {
             problems.push(`${name} must require a non-empty sts:ExternalId`);
+        }
+        // StringEquals compares literally, and no valid ExternalId contains * or ?: such a value
+        // is a wildcard meant to match any ID, which instead admits nobody.
+        const wildcards = exact.flatMap(([, values]) => values.filter((v) => /[*?]/.test(v)));
+        if (wildcards.length > 0) {
+            problems.push(`${name} must require the literal ExternalId, not the wildcard ${wildcards.map((v) => `'${v}'`).join(", ")}`);
         }
     });
     return problems;

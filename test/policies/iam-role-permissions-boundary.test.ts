@@ -12,7 +12,7 @@ describe("iam-role-permissions-boundary", () => {
 
     it("reports a role without a boundary, with the fix that fits the config", async () => {
         expect(await validateResource(policy, role({}))).to.deep.equal([{
-            message: "IAM role 'app-role' (app) must have a permissions boundary. Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).",
+            message: "IAM role 'app-role' (app) must have a permissions boundary. Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure remediationBoundary, or allowedBoundaries with exactly one ARN, to let the remediate level set it).",
             enforcementLevel: "advisory",
             urn: undefined,
         }]);
@@ -38,8 +38,9 @@ describe("iam-role-permissions-boundary", () => {
         expect(await validateResource(policy, role({}), { exemptRoleNames: ["other-*"] })).to.have.length(1);
     });
 
-    it("cannot judge a boundary unknown during a preview: the server's advisory", async () => {
-        expect(await validateResource(policy, role({ permissionsBoundary: UNKNOWN }))).to.deep.equal([{
+    it("accepts a boundary unknown during a preview, but cannot tell whether it is an allowed one: the server's advisory", async () => {
+        expect(await validateResource(policy, role({ permissionsBoundary: UNKNOWN }))).to.deep.equal([]);
+        expect(await validateResource(policy, role({ permissionsBoundary: UNKNOWN }), { allowedBoundaries: [BOUNDARY] })).to.deep.equal([{
             message: "can't run policy 'iam-role-permissions-boundary' during preview: string value at .permissionsBoundary can't be known during preview",
             enforcementLevel: "advisory",
         }]);
@@ -62,6 +63,16 @@ describe("iam-role-permissions-boundary", () => {
             expect(await remediateResource(policy, role({}), { allowedBoundaries: [BOUNDARY, "arn:aws:iam::1:policy/B"] })).to.equal(undefined);
             expect(await remediateResource(policy, role({}), { allowedBoundaries: [BOUNDARY], exemptRoleNames: ["app"] })).to.equal(undefined);
             expect(await remediateResource(policy, role({ permissionsBoundary: "arn:aws:iam::1:policy/Other" }), { allowedBoundaries: [BOUNDARY] })).to.equal(undefined);
+            expect(await remediateResource(policy, role({ permissionsBoundary: UNKNOWN }), { allowedBoundaries: [BOUNDARY] })).to.equal(undefined);
+        });
+
+        it("sets remediationBoundary when configured, whatever allowedBoundaries hold", async () => {
+            const config = { allowedBoundaries: ["arn:aws:iam::*:policy/Org*", "arn:aws:iam::1:policy/B"], remediationBoundary: BOUNDARY };
+            expect(await remediateResource(policy, role({}), config)).to.deep.equal({ name: "app-role", assumeRolePolicy: "{}", permissionsBoundary: BOUNDARY });
+            expect(await remediateResource(policy, role({ permissionsBoundary: "arn:aws:iam::1:policy/B" }), config)).to.equal(undefined);
+            expect((await validateResource(policy, role({}), config)).map((r) => r.message)).to.deep.equal([
+                `IAM role 'app-role' (app) must have a permissions boundary. Fix: set permissionsBoundary to "${BOUNDARY}".`,
+            ]);
         });
 
         it("picks the remediation boundary only from a single exact ARN", () => {

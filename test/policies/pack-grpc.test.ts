@@ -23,6 +23,7 @@ import { testEngine, uniqueName } from "../helpers/engine";
 import { tempPack } from "../helpers/temp-pack";
 import { bundlePolicyPack } from "../../policies/bundle";
 import { UNKNOWN } from "../helpers/policy-args";
+import { asAnalyzerResources, FOREIGN_ROLE, foreignProgram, foreignUrn, SECURITY_AUDIT } from "./foreign-program";
 
 const ACCOUNT = "111122223333";
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
@@ -88,7 +89,14 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             ["stackstate-flow-log-configure-format", "resource", "mandatory"],
         ]);
         expect(Object.keys(info.policies[1].configSchema!.properties)).to.deep.equal(["addActions", "dropActions", "readPoliciesFromAws", "roleName"]);
-        for (const p of info.policies) expect(p.description).to.match(/^[A-Z].*\.$/);
+        for (const p of info.policies) {
+            expect(p.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)+$/);
+            expect(p.description).to.match(/^[A-Z].*\.$/);
+            // Every setting has a default, so a pack configured with nothing runs as documented.
+            const properties = Object.entries(p.configSchema?.properties ?? {});
+            expect(properties, p.name).to.not.deep.equal([]);
+            for (const [key, schema] of properties) expect(schema, `${p.name}.${key}`).to.have.property("default");
+        }
     });
 
     it("fills config defaults from each schema like the CLI, then applies 'all' and per-policy settings", () => {
@@ -97,8 +105,15 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             enforcementLevel: "mandatory",
             properties: { addActions: [], dropActions: [], readPoliciesFromAws: true, roleName: INTEGRATION_ROLE_NAME },
         });
-        expect(defaults["iam-role-permissions-boundary"]).to.deep.equal({ enforcementLevel: "advisory", properties: { allowedBoundaries: [], exemptRoleNames: [] } });
-        expect(defaults["stackstate-firehose-configure-delivery"]).to.deep.equal({ enforcementLevel: "mandatory", properties: {} });
+        expect(defaults["iam-role-permissions-boundary"]).to.deep.equal({ enforcementLevel: "advisory", properties: { allowedBoundaries: [], exemptRoleNames: [], remediationBoundary: "" } });
+        expect(defaults["stackstate-role-enforce-external-id"]).to.deep.equal({ enforcementLevel: "mandatory", properties: { roleName: INTEGRATION_ROLE_NAME } });
+        expect(defaults["stackstate-agent-disallow-any-account"]).to.deep.equal({
+            enforcementLevel: "mandatory", properties: { monitoredAccountIds: [], roleName: INTEGRATION_ROLE_NAME, agentRoleName: "StackStateAgentRole" },
+        });
+        for (const name of ["stackstate-logs-bucket-configure-retention", "stackstate-firehose-configure-delivery", "stackstate-event-rule-configure-pattern", "stackstate-flow-log-configure-format"]) {
+            expect(defaults[name], name).to.deep.equal({ enforcementLevel: "mandatory", properties: { logsBucketNames: ["stackstate-logs-*"] } });
+        }
+        expect(defaults["stackstate-kms-key-enable-rotation"]).to.deep.equal({ enforcementLevel: "advisory", properties: { logsBucketNames: ["stackstate-logs-*"] } });
         const given = resolvePolicyConfig(info, { all: "advisory", "stackstate-kms-key-enable-rotation": "mandatory", "stackstate-role-required-actions": { dropActions: ["s3:GetBucketTagging"] } });
         expect(Object.values(given).map((c) => c.enforcementLevel)).to.deep.equal(["advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "mandatory", "advisory"]);
         expect(given["stackstate-role-required-actions"].properties.dropActions).to.deep.equal(["s3:GetBucketTagging"]);
@@ -110,7 +125,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         const config = resolvePolicyConfig(info, example);
         expect(config["iam-role-permissions-boundary"]).to.deep.equal({
             enforcementLevel: "mandatory",
-            properties: { allowedBoundaries: ["arn:aws:iam::123456789012:policy/OrgBoundary"], exemptRoleNames: ["AWSReservedSSO_*", "OrganizationAccountAccessRole"] },
+            properties: { allowedBoundaries: ["arn:aws:iam::123456789012:policy/OrgBoundary"], exemptRoleNames: ["AWSReservedSSO_*", "OrganizationAccountAccessRole"], remediationBoundary: "" },
         });
         expect(config["stackstate-kms-key-enable-rotation"].enforcementLevel).to.equal("mandatory");
     });
@@ -135,7 +150,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         const expected = {
             policy: "iam-role-permissions-boundary",
             description: DESCRIPTIONS.get("iam-role-permissions-boundary")!,
-            message: `${DESCRIPTIONS.get("iam-role-permissions-boundary")}\nIAM role '${INTEGRATION_ROLE_NAME}' (${role.name}) must have a permissions boundary. Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure allowedBoundaries with exactly one ARN to let the remediate level set it).`,
+            message: `${DESCRIPTIONS.get("iam-role-permissions-boundary")}\nIAM role '${INTEGRATION_ROLE_NAME}' (${role.name}) must have a permissions boundary. Fix: set permissionsBoundary to your organisation's boundary policy ARN (configure remediationBoundary, or allowedBoundaries with exactly one ARN, to let the remediate level set it).`,
             enforcementLevel: "advisory",
             urn: role.urn,
         };
@@ -147,9 +162,14 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
     });
 
     it("Analyze: an unknown value in a preview becomes the server's advisory", async () => {
-        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": "mandatory" }));
         const [role] = analyzerResources([byName("grpc-role")], "inputs");
-        const diagnostics = await analyzer.analyze({ ...role, properties: { ...role.properties, permissionsBoundary: UNKNOWN } });
+        const pending = { ...role, properties: { ...role.properties, permissionsBoundary: UNKNOWN } };
+        // Any boundary will do: an unknown one is a boundary.
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": "mandatory" }));
+        expect(await analyzer.analyze(pending)).to.deep.equal([]);
+        // Only allowed ones will do: whether it is one cannot be known yet.
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": { enforcementLevel: "mandatory", allowedBoundaries: ["arn:aws:iam::*:policy/Org*"] } }));
+        const diagnostics = await analyzer.analyze(pending);
         expect(diagnostics.map((d) => [d.policy, d.enforcementLevel, d.message])).to.deep.equal([[
             "iam-role-permissions-boundary", "advisory",
             "can't run policy 'iam-role-permissions-boundary' from policy pack 'stackstate-aws@v0.1.0' during preview: string value at .permissionsBoundary can't be known during preview",
@@ -169,6 +189,14 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         // At the remediate level a violation that remains is reported as mandatory.
         const [unfixed] = await analyzer.analyze({ ...role, properties: { ...role.properties, permissionsBoundary: "arn:aws:iam::1:policy/Other" } });
         expect([unfixed.policy, unfixed.enforcementLevel]).to.deep.equal(["iam-role-permissions-boundary", "mandatory"]);
+        // With wildcard allowed boundaries, remediationBoundary says which one to set.
+        const chosen = `arn:aws:iam::${ACCOUNT}:policy/OrgBoundary-v2`;
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": { enforcementLevel: "remediate", allowedBoundaries: ["arn:aws:iam::*:policy/OrgBoundary*"], remediationBoundary: chosen } }));
+        expect((await analyzer.remediate(role)).map((r) => r.properties?.permissionsBoundary)).to.deep.equal([chosen]);
+        await analyzer.configure(resolvePolicyConfig(info, { "iam-role-permissions-boundary": { enforcementLevel: "remediate", allowedBoundaries: ["arn:aws:iam::*:policy/OrgBoundary*"] } }));
+        expect((await analyzer.remediate(role)).map((r) => r.properties)).to.deep.equal([]);
+        const [left] = await analyzer.analyze(role);
+        expect([left.policy, left.enforcementLevel]).to.deep.equal(["iam-role-permissions-boundary", "mandatory"]);
     });
 
     it("AnalyzeStack: judges the role's effective permissions and the bucket, linked by property dependencies", async () => {
@@ -190,6 +218,39 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         // Dropping the action by config clears the finding.
         await analyzer.configure(resolvePolicyConfig(info, { "stackstate-role-required-actions": { dropActions: ["s3:GetBucketTagging"] } }));
         expect((await analyzer.analyzeStack(analyzerResources(registrations, "outputs"))).map((d) => d.policy)).to.deep.equal(["stackstate-logs-bucket-configure-retention"]);
+    });
+
+    it("AnalyzeStack and Analyze on a foreign program in a preview: definite gaps mandatory, unreadable policies advisory", async () => {
+        await analyzer.configure(resolvePolicyConfig(info));
+        const resources = asAnalyzerResources(foreignProgram(true));
+        const role = resources.find((r) => r.name === "stackstate")!;
+        const stack = await analyzer.analyzeStack(resources);
+        expect(stack.map((d) => [d.policy, d.enforcementLevel, d.urn, d.message.split("\n").slice(1, 4)])).to.deep.equal([
+            ["stackstate-role-required-actions", "mandatory", role.urn, [
+                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (2 of ${REQUIRED_ACTIONS.length}):`,
+                "- s3:GetBucketTagging: denied on arn:aws:s3:::* by statement 'NoTagReads' of policy 'guardrails'; bucket tags will be empty in StackState.",
+                "- iam:ListAccountAliases: the permissions boundary policy 'team-boundary' does not allow it; the account alias will be missing in StackState.",
+            ]],
+            ["stackstate-role-required-actions", "advisory", role.urn, [
+                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not verified (${REQUIRED_ACTIONS.length - 2} of ${REQUIRED_ACTIONS.length}), because not every policy of the role can be read:`,
+                `- managed policy ${SECURITY_AUDIT} is not in the stack and there are no AWS credentials to read it.`,
+                "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
+            ]],
+        ]);
+        const perResource = (await Promise.all(resources.map((r) => analyzer.analyze(r)))).flat();
+        expect(perResource.map((d) => [d.policy, d.enforcementLevel, d.urn])).to.deep.equal([
+            ["iam-role-permissions-boundary", "advisory", foreignUrn({ type: "aws:iam/role:Role", name: "app" })],
+        ]);
+    });
+
+    it("judges renamed logs buckets only when logsBucketNames names them", async () => {
+        const bucket = { urn: "urn:pulumi:prod::platform::aws:s3/bucket:Bucket::events", type: "aws:s3/bucket:Bucket", name: "events", properties: { bucket: "acme-stackstate-events", arn: "arn:aws:s3:::acme-stackstate-events" } };
+        await analyzer.configure(resolvePolicyConfig(info));
+        expect(await analyzer.analyzeStack([bucket])).to.deep.equal([]);
+        await analyzer.configure(resolvePolicyConfig(info, { "stackstate-logs-bucket-configure-retention": { logsBucketNames: ["acme-stackstate-*"] } }));
+        expect((await analyzer.analyzeStack([bucket])).map((d) => [d.policy, d.enforcementLevel, d.urn, d.message.split("\n")[1].split(":")[0]])).to.deep.equal([
+            ["stackstate-logs-bucket-configure-retention", "mandatory", bucket.urn, "S3 bucket 'acme-stackstate-events' (events) must be versioned and expire what the Agent does not read"],
+        ]);
     });
 
     it("close() stops the pack process", async () => {

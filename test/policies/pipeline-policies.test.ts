@@ -221,3 +221,41 @@ describe("stackstate-flow-log-configure-format", () => {
         expect(await validateResource(flowLogPolicy, flowLog({ logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:eu-west-1:1:log-group:x" }))).to.deep.equal([]);
     });
 });
+
+describe("logsBucketNames: the pipeline policies follow a renamed logs bucket", () => {
+    const RENAMED = "acme-stackstate-events";
+    const config = { logsBucketNames: ["acme-stackstate-*"] };
+    const good = { bufferingInterval: 60, compressionFormat: "GZIP", prefix: `AWSLogs/${ACCOUNT}/EventBridge/eu-west-1/` };
+    const stream = (s3: Record<string, unknown>) => ({
+        type: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", name: "stream", providerRegion: "eu-west-1",
+        props: { name: "acme-events", destination: "extended_s3", extendedS3Configuration: { bucketArn: `arn:aws:s3:::${RENAMED}`, ...s3 } },
+    });
+
+    it("firehose: judged only when configured; the prefix is checked by its shape, the account not being in the name", async () => {
+        expect(await validateResource(firehosePolicy, stream({}))).to.deep.equal([]);
+        expect(await validateResource(firehosePolicy, stream(good), config)).to.deep.equal([]);
+        expect((await validateResource(firehosePolicy, stream({ ...good, prefix: "events/" }), config)).map((r) => r.message.split(". Fix")[0])).to.deep.equal([
+            "Firehose delivery stream 'acme-events' (stream) must deliver the way the Agent reads: the S3 prefix must be 'AWSLogs/<account>/EventBridge/<region>/', is 'events/'",
+        ]);
+    });
+
+    it("flow logs, bucket retention, the rule and the key: judged only when configured", async () => {
+        const flow = { type: "aws:ec2/flowLog:FlowLog", name: "vpc-logs", props: { logDestinationType: "s3", logDestination: `arn:aws:s3:::${RENAMED}`, maxAggregationInterval: 600 } };
+        expect(await validateResource(flowLogPolicy, flow)).to.deep.equal([]);
+        expect((await validateResource(flowLogPolicy, flow, config)).map((r) => r.enforcementLevel)).to.deep.equal(["mandatory"]);
+
+        const b = bucket(RENAMED);
+        const s = dependOn(stackResource("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "events", { name: "acme-events", extendedS3Configuration: { bucketArn: UNKNOWN } }), "extendedS3Configuration", b);
+        const key = stackResource("aws:kms/key:Key", "key", { keyId: "k", arn: "arn:aws:kms:eu-west-1:1:key/k", enableKeyRotation: false });
+        dependOn(s, "serverSideEncryption", key);
+        const r = stackResource("aws:cloudwatch/eventRule:EventRule", "rule", { name: "acme-rule", eventPattern: JSON.stringify({ source: ["aws.ec2"] }) });
+        const t = dependOn(dependOn(stackResource("aws:cloudwatch/eventTarget:EventTarget", "target", { rule: UNKNOWN, arn: UNKNOWN }), "rule", r), "arn", s);
+        const resources = [b, s, key, r, t];
+        for (const policy of [bucketPolicy, kmsPolicy, rulePolicy]) {
+            expect(await validateStack(policy, resources), policy.name).to.deep.equal([]);
+        }
+        expect((await validateStack(bucketPolicy, resources, config)).map((x) => x.urn)).to.deep.equal([b.urn]);
+        expect((await validateStack(kmsPolicy, resources, config)).map((x) => x.urn)).to.deep.equal([key.urn]);
+        expect((await validateStack(rulePolicy, resources, config)).map((x) => x.urn)).to.deep.equal([r.urn]);
+    });
+});

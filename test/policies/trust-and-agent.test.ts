@@ -50,6 +50,21 @@ describe("stackstate-role-enforce-external-id", () => {
         expect(await validateResource(trustPolicy, role("app-role", open))).to.deep.equal([]);
     });
 
+    it("rejects a wildcard ExternalId even under StringEquals, which compares literally", async () => {
+        expect((await validateResource(trustPolicy, role("StackStateAwsIntegrationRole", withCondition({ StringEquals: { "sts:ExternalId": ["*", EXTERNAL_ID] } })))).map((r) => r.message)).to.deep.equal([
+            `IAM role 'StackStateAwsIntegrationRole' (r) must admit AWS principals only with a matching sts:ExternalId: statement 'StackStateAgentAssumesWithExternalId' must require the literal ExternalId, not the wildcard '*'. ${TRUST_FIX}`,
+        ]);
+    });
+
+    it("judges the trust of the integration role by its configured name, even without an ExternalId in it", async () => {
+        const open = goodTrust();
+        delete open.Statement[0].Condition;
+        expect((await validateResource(trustPolicy, role("acme-stackstate", open), { roleName: "ACME-StackState" })).map((r) => r.message)).to.deep.equal([
+            `IAM role 'acme-stackstate' (r) must admit AWS principals only with a matching sts:ExternalId: statement 'StackStateAgentAssumesWithExternalId' must require sts:ExternalId with StringEquals. ${TRUST_FIX}`,
+        ]);
+        expect(await validateResource(trustPolicy, role("StackStateAwsIntegrationRole", open), { roleName: "acme-stackstate" })).to.deep.equal([]);
+    });
+
     it("reports an integration-role trust that is unknown in a preview, or not JSON", async () => {
         expect(await validateResource(trustPolicy, role("StackStateAwsIntegrationRole", UNKNOWN))).to.deep.equal([{
             message: "IAM role 'StackStateAwsIntegrationRole' (r) could not be checked: assumeRolePolicy is not known until deployment. It is checked again after `pulumi up`.",
@@ -60,6 +75,10 @@ describe("stackstate-role-enforce-external-id", () => {
             `IAM role 'StackStateAwsIntegrationRole' (r) must have a trust policy that is valid JSON. ${TRUST_FIX}`,
         ]);
         expect(await validateResource(trustPolicy, role("other", UNKNOWN))).to.deep.equal([]);
+        expect((await validateResource(trustPolicy, role("StackStateAwsIntegrationRole", "null"))).map((r) => r.message)).to.deep.equal([
+            `IAM role 'StackStateAwsIntegrationRole' (r) must have a trust policy that is valid JSON. ${TRUST_FIX}`,
+        ]);
+        expect(await validateResource(trustPolicy, role("other", "null"))).to.deep.equal([]);
     });
 });
 
@@ -94,6 +113,37 @@ describe("stackstate-agent-disallow-any-account", () => {
         const unrelated = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/deployer" }] });
         expect(await validateResource(agentPolicy, { type: "aws:iam/policy:Policy", name: "ci", props: { policy: unrelated } }, accounts)).to.deep.equal([]);
         expect(await validateResource(agentPolicy, { type: "aws:iam/policy:Policy", name: "later", props: { policy: UNKNOWN } }, accounts)).to.deep.equal([]);
+    });
+
+    it("finds grants that reach the integration role through paths and wildcards, and judges only those", async () => {
+        const grant = (...resources: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: resources }] });
+        const judge = async (policy: string, config: Record<string, unknown> = accounts) =>
+            (await validateResource(agentPolicy, { type: "aws:iam/policy:Policy", name: "p", props: { policy } }, config)).map((r) => r.message.split(": ")[1].split(". Fix")[0]);
+        expect(await judge(grant("arn:aws:iam::*:role/integrations/StackStateAwsIntegrationRole"))).to.deep.equal([
+            "sts:AssumeRole must name the monitored accounts, not 'arn:aws:iam::*:role/integrations/StackStateAwsIntegrationRole'",
+        ]);
+        expect(await judge(grant("arn:aws:iam::*:role/StackState*", "arn:aws:iam::*:role/deployer"))).to.deep.equal([
+            "sts:AssumeRole must name the monitored accounts, not 'arn:aws:iam::*:role/StackState*'",
+        ]);
+        expect(await judge(grant("arn:aws:iam::11112222333?:role/StackStateAwsIntegrationRole"))).to.deep.equal([
+            "sts:AssumeRole must name the monitored accounts, not 'arn:aws:iam::11112222333?:role/StackStateAwsIntegrationRole'",
+        ]);
+        expect(await judge(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:*", NotResource: "arn:aws:iam::*:role/admin" }] }))).to.deep.equal([
+            "sts:AssumeRole must name the monitored accounts in Resource, not be allowed on everything outside NotResource",
+        ]);
+        // Named accounts, other roles, a bare "*" outside the Agent's role, and documents that are no objects pass.
+        expect(await judge(grant("arn:aws:iam::111122223333:role/*", "arn:aws:iam::*:role/deployer", "*"))).to.deep.equal([]);
+        expect(await judge("null")).to.deep.equal([]);
+        expect(await judge(grant("arn:aws:iam::*:role/acme-stackstate"))).to.deep.equal([]);
+        expect(await judge(grant("arn:aws:iam::*:role/acme-stackstate"), { ...accounts, roleName: "acme-stackstate" })).to.have.length(1);
+    });
+
+    it("judges the Agent role's RolePolicy too, by its configured name", async () => {
+        const star = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] });
+        const rolePolicy = (roleRef: string) => ({ type: "aws:iam/rolePolicy:RolePolicy", name: "assume", props: { role: roleRef, policy: star } });
+        expect(await validateResource(agentPolicy, rolePolicy("StackStateAgentRole"), accounts)).to.have.length(1);
+        expect(await validateResource(agentPolicy, rolePolicy("ci-runner"), accounts)).to.deep.equal([]);
+        expect(await validateResource(agentPolicy, rolePolicy("ci-runner"), { ...accounts, agentRoleName: "ci-runner" })).to.have.length(1);
     });
 
     it("judges every document of the Agent's own role, even sts:AssumeRole on *", async () => {
