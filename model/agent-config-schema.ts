@@ -76,7 +76,7 @@ export const AWS_TOPOLOGY_CHECK_SCHEMA = {
                     role_arn: ROLE_ARN,
                     regions: { type: "array", minItems: 1, uniqueItems: true, items: AGENT_REGION, "x-rule": "must be a non-empty list of distinct regions" },
                     collection_interval: INTERVAL,
-                    /** Agent 2.14 and earlier read this name instead of collection_interval. */
+                    /** The older name of collection_interval; the Agent reads it when collection_interval is absent. */
                     min_collection_interval: INTERVAL,
                     apis_to_run: API_LIST,
                     log_bucket_name: BUCKET_NAME,
