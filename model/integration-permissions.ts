@@ -3,7 +3,9 @@
  * `stackstate-resources` template (REFERENCE §2), with its defects fixed:
  * - the logs bucket ARN is a real ARN (`arn:<partition>:s3:::…`, not `aws:aws:s3:::…`);
  * - `ec2:DescribeVpnGateways` appears once;
- * - API Gateway is read-only (`apigateway:GET`) unless `apiGatewayAccess: published`.
+ * - API Gateway is read-only (`apigateway:GET`) unless `apiGatewayAccess: published`;
+ * - `s3:ListBucketByTags` is left out: it is no IAM action (AWS's Service Authorization Reference
+ *   has none by that name), so granting it grants nothing and a simulator cannot evaluate it.
  * This list is the single source: components grant it, the policy pack and `verify` require it.
  */
 import { Partition } from "./regions";
@@ -89,7 +91,7 @@ export function readPermissions(apiGatewayAccess: ApiGatewayAccess = "read"): Re
             actions: ["firehose:DescribeDeliveryStream", "firehose:ListDeliveryStreams", "firehose:ListTagsForDeliveryStream"] },
         { sid: "S3Access", scope: "any", purpose: "S3 topology, bucket tags and the versioning check on the logs bucket",
             actions: [
-                "s3:ListBucketByTags", "s3:ListBucket", "s3:GetBucketNotification", "s3:GetBucketLocation",
+                "s3:ListBucket", "s3:GetBucketNotification", "s3:GetBucketLocation",
                 "s3:GetBucketTagging", "s3:ListAllMyBuckets", "s3:GetBucketVersioning",
             ] },
         { sid: "AccountAccess", scope: "any", purpose: "the account alias shown in StackState",
