@@ -34,6 +34,8 @@ export class MockAws implements pulumi.runtime.Mocks {
     /** Provider id → region, so a resource's region follows from its provider reference. */
     private readonly providerRegions = new Map<string, string>();
     private counter = 0;
+    /** Every invoke the program made, in order: tests assert which data sources were read. */
+    readonly calls: pulumi.runtime.MockCallArgs[] = [];
 
     constructor(readonly world: MockWorld) {}
 
@@ -116,6 +118,7 @@ export class MockAws implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        this.calls.push(args);
         const region = this.regionOf(args.provider);
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity":

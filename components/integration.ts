@@ -66,11 +66,12 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
     readonly providers: Record<string, aws.Provider> = {};
 
     constructor(name: string, args: StackStateAwsIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("StackStateAwsIntegration"), name, {}, opts);
+        // Checked before super(): a bad layout must not register even the component.
         const problems = integrationShapeProblems(args);
         if (problems.length > 0) {
             throw new Error(`Invalid arguments for StackStateAwsIntegration '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
         }
+        super(typeToken("StackStateAwsIntegration"), name, {}, opts);
         this.regions = [...args.regions];
         this.mainRegion = args.mainRegion ?? args.regions[0];
         const partition = partitionOf(this.mainRegion);
