@@ -58,10 +58,29 @@ export class MockEngine {
      * Installs the mocks. Pulumi keeps one engine per process: creating a second MockEngine
      * replaces the first.
      */
-    constructor(world: MockWorld, project = "stackstate-aws", stack = "plan") {
+    constructor(world: MockWorld, private readonly project = "stackstate-aws", private readonly stack = "plan") {
         this.aws = new MockAws(world);
-        pulumi.runtime.setMocks(this.aws, project, stack, false);
+        this.install();
+    }
+
+    /** Makes this engine the process's engine again (after another one replaced it). */
+    install(): void {
+        pulumi.runtime.setMocks(this.aws, this.project, this.stack, false);
+        this.qualifyUrnsAsTheEngineDoes();
         this.recordRegistrations();
+    }
+
+    /**
+     * Pulumi's mock monitor prefixes a child's type with its parent's own type only; the engine
+     * prefixes the parent's whole type chain (`Outer$Inner$aws:iam/role:Role`). Plans print URNs
+     * and policies report them, so they must be the engine's.
+     */
+    private qualifyUrnsAsTheEngineDoes(): void {
+        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+        monitor.newUrn = (parent: string | undefined, type: string, name: string): string => {
+            const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+            return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
+        };
     }
 
     private recordRegistrations(): void {

@@ -4,11 +4,12 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, CONFIG_NAMESPACE } from "../model";
+import { ConfigError, CONFIG_NAMESPACE, IntegrationConfig, rawConfigFromStackConfig, validateIntegrationConfig } from "../model";
 import { MockEngine, Registration } from "./mock-engine";
 import { MockWorld } from "./mock-aws";
 
 export const PROGRAM = path.join(__dirname, "..", "index.ts");
+export const PROJECT = "stackstate-aws";
 
 /** Stands in for an encrypted value offline: valid for every key that may be secret. */
 export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret-value";
@@ -22,12 +23,9 @@ export interface PlanInput {
     vpcs?: Record<string, string[]>;
 }
 
-export interface PlanResult {
-    world: MockWorld;
-    resources: Registration[];
-    /** Problems of the stack config, when the program refused it. */
-    configProblems?: ConfigError["problems"];
-}
+export type PlanResult =
+    | { ok: true; world: MockWorld; config: IntegrationConfig; resources: Registration[] }
+    | { ok: false; world: MockWorld; configProblems: ConfigError["problems"] };
 
 /** The account and default region the plan pretends to run in. */
 export function worldFor(input: PlanInput): MockWorld {
@@ -43,32 +41,61 @@ export function worldFor(input: PlanInput): MockWorld {
     };
 }
 
-export async function planStack(input: PlanInput): Promise<PlanResult> {
-    const world = worldFor(input);
-    const engine = new MockEngine(world, "stackstate-aws", input.stackName);
+/** Config values as Pulumi hands them to a program: strings, structured values as JSON text. */
+export function programConfig(input: PlanInput): Record<string, string> {
     const encrypted = new Set(input.encryptedKeys ?? []);
-    const values = Object.fromEntries(Object.entries(input.config).map(([key, value]) => [
+    return Object.fromEntries(Object.entries(input.config).map(([key, value]) => [
         key,
         encrypted.has(key) ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(value),
     ]));
-    pulumi.runtime.setAllConfig(values, [...encrypted]);
+}
 
+export async function planStack(input: PlanInput): Promise<PlanResult> {
+    const world = worldFor(input);
+    const values = programConfig(input);
+    // The program validates with the same function; doing it first means a bad config never
+    // reaches the engine, and the plan knows the regions the program will use.
+    let config: IntegrationConfig;
+    try {
+        config = validateIntegrationConfig(rawConfigFromStackConfig(values));
+    } catch (error) {
+        if (error instanceof ConfigError) return { ok: false, world, configProblems: error.problems };
+        throw error;
+    }
+
+    const engine = new MockEngine(world, PROJECT, input.stackName);
+    pulumi.runtime.setAllConfig(values, input.encryptedKeys ?? []);
     // Errors raised inside the program's outputs surface as rejections, not as a throw.
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    // Pulumi records a stack trace on every promise it creates, for its leak report; under
+    // ts-node's source maps that was 85% of a plan's time. Nothing here reads those traces,
+    // and failures are reported by message.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
-        delete require.cache[require.resolve(PROGRAM)];
-        require(PROGRAM);
+        runProgram();
         await engine.settle();
-    } catch (error) {
-        if (error instanceof ConfigError) return { world, resources: [], configProblems: error.problems };
-        throw error;
     } finally {
+        Error.stackTraceLimit = stackTraceLimit;
         process.off("unhandledRejection", onRejection);
     }
     if (failures.length > 0) {
         throw new Error(`the program failed: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ")}`);
     }
-    return { world, resources: engine.registrations };
+    return { ok: true, world, config, resources: engine.registrations };
+}
+
+/**
+ * Loads the program afresh, as each `pulumi up` does. Node keeps a loaded module in the cache and
+ * among its parent's children: drop it from both, or every plan's resources stay in memory.
+ */
+function runProgram(): void {
+    const file = require.resolve(PROGRAM);
+    delete require.cache[file];
+    require(file);
+    const loaded = require.cache[file];
+    delete require.cache[file];
+    module.children = module.children.filter((child) => child !== loaded);
 }

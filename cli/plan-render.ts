@@ -1,5 +1,6 @@
 /** What `plan` prints: the resource tree by region, or the DESIGN.md JSON. */
 import { Registration, unwrapSecrets } from "./mock-engine";
+import type { Violation } from "./policy-analyzer";
 
 export interface PlannedResource {
     urn: string;
@@ -8,13 +9,6 @@ export interface PlannedResource {
     region: string | null;
     parent: string | null;
     inputs: unknown;
-}
-
-export interface PolicyViolation {
-    policy: string;
-    enforcementLevel: string;
-    urn: string;
-    message: string;
 }
 
 /** Secrets stay masked: a plan is something people paste into PRs. */
@@ -29,15 +23,17 @@ export function plannedResources(registrations: Registration[]): PlannedResource
     }));
 }
 
-export function renderPlanJson(resources: PlannedResource[], violations: PolicyViolation[] | undefined): string {
-    return JSON.stringify({ resources, violations: violations ?? [] }, null, 2);
+export function renderPlanJson(resources: PlannedResource[], violations: Violation[]): string {
+    return JSON.stringify({ resources, violations }, null, 2);
 }
 
 export interface TreeHeader {
     stackName: string;
     accountId: string;
     regions: string[];
-    mainRegion?: string;
+    mainRegion: string;
+    /** Regions whose flow logs cover every VPC found at deployment: unknown offline. */
+    discovered: string[];
 }
 
 /**
@@ -73,11 +69,14 @@ export function renderPlanTree(header: TreeHeader, resources: PlannedResource[])
             }
         };
         walk(null, 0);
+        if (region !== null && header.discovered.includes(region)) {
+            lines.push("  (flow logs: one per VPC found here at deployment; an offline plan finds none)");
+        }
     }
     return lines.join("\n");
 }
 
-export function renderViolations(violations: PolicyViolation[]): string {
+export function renderViolations(violations: Violation[]): string {
     if (violations.length === 0) return "Policy pack 'stackstate-aws': no findings.";
     const lines = [`Policy pack 'stackstate-aws': ${violations.length} finding${violations.length === 1 ? "" : "s"}`];
     for (const v of violations) {

@@ -1,22 +1,26 @@
 /** `stackstate-aws plan`: the monitored-account program, run offline under Pulumi's mock engine. */
+import * as fs from "fs";
 import { Command } from "commander";
-import { CONFIG_NAMESPACE } from "../model";
-import { EXIT } from "./exit-codes";
-import { planStack } from "./plan-engine";
-import { plannedResources, renderPlanJson, renderPlanTree } from "./plan-render";
+import { EXIT, UsageError } from "./exit-codes";
+import { planStack, programConfig, PROJECT } from "./plan-engine";
+import { plannedResources, renderPlanJson, renderPlanTree, renderViolations } from "./plan-render";
+import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
 import { readStackConfigFile } from "./stack-config-file";
 
 interface PlanOptions {
     config: string;
+    policyPackConfig?: string;
     json?: boolean;
 }
 
 export function registerPlan(program: Command): void {
     program
         .command("plan")
-        .description("Plan a monitored-account stack offline (no Pulumi CLI, no AWS): print the resources it creates, by region.")
+        .description("Plan a monitored-account stack offline (no Pulumi CLI, no AWS): print the resources it creates, by region, and the policy pack's findings.")
         .option("--config <file>", "Pulumi stack config file (config: { stackstate-aws:<key>: value })", "Pulumi.example.yaml")
+        .option("--policy-pack-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
         .option("--json", "print { resources, violations } as JSON")
+        .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.")
         .action(async (options: PlanOptions) => {
             process.exitCode = await runPlan(options);
         });
@@ -24,24 +28,51 @@ export function registerPlan(program: Command): void {
 
 export async function runPlan(options: PlanOptions): Promise<number> {
     const file = readStackConfigFile(options.config);
+    const policyConfig = options.policyPackConfig ? readPolicyPackConfigFile(options.policyPackConfig) : undefined;
+    const progress = (message: string) => { if (!options.json) process.stderr.write(`${message}\n`); };
+
+    progress(`Planning stack '${file.stackName}' from ${options.config}...`);
     const result = await planStack(file);
-    if (result.configProblems) {
+    if (!result.ok) {
         process.stderr.write(`error: invalid stack configuration in '${options.config}':\n`);
         for (const p of result.configProblems) process.stderr.write(`  - ${p.key}: ${p.message}\n`);
         return EXIT.badInput;
     }
+    const violations = await analyzeStack(result.resources, {
+        project: PROJECT,
+        stack: file.stackName,
+        stackConfig: programConfig(file),
+        policyConfig,
+        onProgress: progress,
+    });
     const resources = plannedResources(result.resources);
     if (options.json) {
-        process.stdout.write(`${renderPlanJson(resources, [])}\n`);
+        process.stdout.write(`${renderPlanJson(resources, violations)}\n`);
     } else {
-        const regions = file.config[`${CONFIG_NAMESPACE}:regions`];
-        const mainRegion = file.config[`${CONFIG_NAMESPACE}:mainRegion`];
-        process.stdout.write(`${renderPlanTree({
-            stackName: file.stackName,
-            accountId: result.world.accountId,
-            regions: Array.isArray(regions) ? regions.map(String) : [],
-            mainRegion: typeof mainRegion === "string" ? mainRegion : Array.isArray(regions) ? String(regions[0]) : undefined,
-        }, resources)}\n`);
+        const { regions, mainRegion, flowLogs } = result.config;
+        const discovered = Object.keys(flowLogs).filter((region) => flowLogs[region] === "all");
+        process.stdout.write(`${renderPlanTree({ stackName: file.stackName, accountId: result.world.accountId, regions, mainRegion, discovered }, resources)}\n\n`);
+        process.stdout.write(`${renderViolations(violations)}\n`);
     }
-    return EXIT.ok;
+    return violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.failed : EXIT.ok;
+}
+
+/** A `--policy-pack-config` file: a JSON object; its entries are checked against the pack's schemas later. */
+function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new UsageError(`cannot read policy pack config file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch (error) {
+        throw new UsageError(`policy pack config file '${file}' is not valid JSON: ${(error as Error).message}`);
+    }
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+        throw new UsageError(`policy pack config file '${file}' must hold a JSON object of policy names to settings`);
+    }
+    return value as PolicyPackConfigFile;
 }
