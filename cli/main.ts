@@ -16,6 +16,7 @@ const COMMANDS: ((program: Command) => void)[] = [
 export function buildProgram(): Command {
     const program = new Command("stackstate-aws")
         .description("Onboard AWS accounts into StackState's AWS (V2) integration.")
+        .version((require("../package.json") as { version: string }).version)
         .showHelpAfterError()
         .exitOverride();
     for (const register of COMMANDS) register(program);
