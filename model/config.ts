@@ -2,7 +2,7 @@
  * Stack config → validated arguments. Every problem is reported at once, each naming its key and
  * the rule it breaks; nothing downstream runs on a config with a problem.
  */
-import Ajv, { ErrorObject } from "ajv";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CONFIG_KEYS } from "./config-schema";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess } from "./integration-permissions";
@@ -42,12 +42,18 @@ export class ConfigError extends Error {
 /** Values that must never be echoed back in an error. */
 const SECRET_KEYS: readonly string[] = ["externalId"];
 
-// useDefaults fills in the schema's defaults, so they are written in one place.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: true });
-ajv.addKeyword({ keyword: "x-rule", schemaType: "string" });
-const validateSchema = ajv.compile(CONFIG_SCHEMA);
+let compiled: ValidateFunction | undefined;
 
-const qualified = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+/** The schema's errors for these values; compiled on first use, as few CLI commands need it. */
+function schemaErrors(values: Record<string, unknown>): ErrorObject[] {
+    if (!compiled) {
+        // useDefaults fills in the schema's defaults, so they are written in one place.
+        const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: true });
+        ajv.addKeyword({ keyword: "x-rule", schemaType: "string" });
+        compiled = ajv.compile(CONFIG_SCHEMA);
+    }
+    return compiled(values) ? [] : compiled.errors ?? [];
+}
 
 /**
  * Validates raw config values keyed without namespace. Structured values may come as JSON text
@@ -70,12 +76,10 @@ export function validateIntegrationConfig(raw: Record<string, unknown>): Integra
             values[key] = value;
         }
     }
-    if (!validateSchema(values)) {
-        const errors = (validateSchema.errors ?? []).filter(
-            (e) => !(e.keyword === "required" && unparsable.includes((e.params as { missingProperty: string }).missingProperty)),
-        );
-        problems.push(...schemaProblems(errors, values));
-    }
+    const errors = schemaErrors(values).filter(
+        (e) => !(e.keyword === "required" && unparsable.includes((e.params as { missingProperty: string }).missingProperty)),
+    );
+    problems.push(...schemaProblems(errors, values));
     if (problems.length === 0) {
         problems.push(...crossFieldProblems(values as unknown as RawValidConfig));
     }
