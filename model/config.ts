@@ -42,6 +42,8 @@ export class ConfigError extends Error {
 /** Values that must never be echoed back in an error. */
 const SECRET_KEYS: readonly string[] = ["externalId"];
 
+const qualified = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
+
 let compiled: ValidateFunction | undefined;
 
 /** The schema's errors for these values; compiled on first use, as few CLI commands need it. */
