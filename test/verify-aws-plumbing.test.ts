@@ -33,6 +33,13 @@ describe("AWS error classification", () => {
             "access denied: the credentials lack ec2:DescribeFlowLogs (UnauthorizedOperation: You are not authorized to perform this operation.)");
     });
 
+    it("says so when a denial's body could not be read, rather than quoting the parser", () => {
+        // moto answers JSON APIs' denials in XML; a proxy may answer with an HTML page.
+        const unreadable = Object.assign(new SyntaxError("Unexpected token '<', \"<?xml vers\"... is not valid JSON"), { $metadata: { httpStatusCode: 403 } });
+        expect(describeAwsFailure(classifyAwsError(new AwsCallError("firehose:DescribeDeliveryStream", unreadable)))).to.equal(
+            "access denied: the credentials lack firehose:DescribeDeliveryStream (HTTP 403, with an error body the SDK could not read)");
+    });
+
     const undetermined: [string, unknown, string][] = [
         ["missing credentials", Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }),
             "could not call sts:GetCallerIdentity: no AWS credentials could be loaded (Could not load credentials from any providers); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"],

@@ -1,6 +1,7 @@
 /**
  * The AssumeRole probes and the trust-policy check, against STS and IAM answered by
- * aws-sdk-client-mock: moto admits every AssumeRole, so refusals can only be proven here.
+ * aws-sdk-client-mock: moto does not enforce the ExternalId as AWS does (see test/helpers/aws-fakes.ts),
+ * so refusals can only be proven here.
  */
 import { expect } from "chai";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";

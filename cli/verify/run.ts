@@ -3,9 +3,10 @@
  * region's checks at once — regions with bounded concurrency. A check that cannot read something
  * fails or errors on its own; the others still run.
  */
-import { UsageError } from "../exit-codes";
 import { mapWithConcurrency } from "../aws/concurrency";
-import { BUCKET_CHECK_IDS, CheckId, CheckResult, GLOBAL_REGION, REGION_CHECK_IDS, sortResults, Verdict } from "./checks";
+import {
+    BUCKET_CHECK_IDS, CheckId, CheckResult, GLOBAL_CHECK_IDS, GLOBAL_REGION, REGION_CHECK_IDS, sortResults, Verdict,
+} from "./checks";
 import { VerifyContext, VerifyDeps } from "./context";
 import { evaluate } from "./evaluate";
 import { VerifyInput } from "./options";
@@ -36,10 +37,7 @@ const REGION_CHECKS: Record<(typeof REGION_CHECK_IDS)[number], (ctx: VerifyConte
     "recent-events": checkRecentEvents,
 };
 
-/**
- * Runs every check. Throws a UsageError (exit 2) when the credentials belong to another account
- * than the role: nothing in the account could be read with them.
- */
+/** Runs every check; never throws for an AWS failure (each check reports its own). */
 export async function runVerify(input: VerifyInput, deps: VerifyDeps): Promise<CheckResult[]> {
     const ctx = new VerifyContext(input, deps);
     const report = (result: CheckResult): CheckResult => {
@@ -48,16 +46,30 @@ export async function runVerify(input: VerifyInput, deps: VerifyDeps): Promise<C
     };
     const run = (id: CheckId, region: string, body: () => Promise<Verdict>) => evaluate(id, region, body).then(report);
 
-    let callerArn: string | undefined;
+    // The caller's credentials read the role and every resource, so they must belong to the
+    // role's account; if they cannot be used, nothing else can be evaluated.
     const identity = await run("caller-identity", GLOBAL_REGION, async () => {
         const caller = await ctx.callerIdentity();
-        callerArn = caller.Arn;
+        if (caller.Account !== input.role.accountId) {
+            return {
+                status: "error",
+                message: `the credentials (${caller.Arn}) are for account ${caller.Account}, but --role-arn is in account ${input.role.accountId}: verify reads the role and the account's resources, so run it with credentials of account ${input.role.accountId}`,
+            };
+        }
         return { status: "pass", message: `credentials of ${caller.Arn}` };
     });
-    if (identity.status !== "pass") return [identity];
-    const callerAccount = (await ctx.callerIdentity()).Account;
-    if (callerAccount !== input.role.accountId) {
-        throw new UsageError(`the credentials (${callerArn}) are for account ${callerAccount}, but --role-arn is in account ${input.role.accountId}: verify reads the role and the account's resources, so run it with credentials of account ${input.role.accountId}`);
+    if (identity.status !== "pass") {
+        // Report every other check anyway, so a report always lists the same checks.
+        const notEvaluated = (id: CheckId, region: string): CheckResult =>
+            report({ id, region, status: "error", message: `not evaluated: ${identity.message}` });
+        const strength = await run("external-id-strength", GLOBAL_REGION, () => checkExternalIdStrength(ctx));
+        const rest = [
+            ...GLOBAL_CHECK_IDS.filter((id) => id !== "caller-identity" && id !== "external-id-strength")
+                .map((id) => notEvaluated(id, GLOBAL_REGION)),
+            ...BUCKET_CHECK_IDS.map((id) => notEvaluated(id, input.mainRegion)),
+            ...input.regions.flatMap((region) => REGION_CHECK_IDS.map((id) => notEvaluated(id, region))),
+        ];
+        return sortResults([identity, strength, ...rest], input.regions);
     }
 
     const global = Promise.all([

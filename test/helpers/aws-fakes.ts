@@ -1,8 +1,10 @@
 /**
  * Stand-ins for the two IAM/STS behaviours moto cannot emulate, installed with aws-sdk-client-mock
  * on one client instance while every other call still goes to moto:
- * - AssumeRole: moto admits any caller with any ExternalId or none; `emulateTrust` answers as AWS
- *   does for a given trust decision.
+ * - AssumeRole: moto admits any caller with any ExternalId or none; with its IAM enforcement on
+ *   (moto 5.2.1) it refuses a principal trusted through its account root and still admits a call
+ *   without an ExternalId under StringEquals. `emulateTrust` answers as AWS does for a given trust
+ *   decision.
  * - SimulatePrincipalPolicy: moto does not implement it; `fakeSimulator` answers with decisions
  *   the test chooses, in pages, in the shape IAM documents.
  */

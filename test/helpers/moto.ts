@@ -4,8 +4,11 @@
  * explicit client config (in-process) or `motoEnv()` (spawned CLI processes).
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { ClientFactory, sdkClientFactory } from "../../cli/aws/clients";
+import { PolicyDocument } from "../../model";
 
 /** moto's default account. */
 export const MOTO_ACCOUNT_ID = "123456789012";
@@ -63,11 +66,59 @@ export function motoEndpoint(): Promise<string> {
     return starting;
 }
 
-/** Clears every emulated resource (all accounts, all regions). */
+/** Clears every emulated resource (all accounts, all regions) and turns IAM enforcement off. */
 export async function resetMoto(): Promise<void> {
     const endpoint = await motoEndpoint();
     const response = await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
     if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    await setIamEnforcement(endpoint, false);
+}
+
+/**
+ * moto's own IAM enforcement (its `/moto-api/reset-auth`): when on, every request must be signed
+ * with the key of an IAM user created in moto, and moto decides it from that user's policies —
+ * denials then come from the emulator itself, as AWS would send them. Server-wide, so tests turn
+ * it off again (resetMoto does too).
+ */
+async function setIamEnforcement(endpoint: string, on: boolean): Promise<void> {
+    const response = await fetch(`${endpoint}/moto-api/reset-auth`, { method: "POST", body: on ? "0" : "inf" });
+    if (!response.ok) throw new Error(`moto reset-auth failed: HTTP ${response.status}`);
+}
+
+export interface IamUser {
+    arn: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * Creates an IAM user with `policy` as its only (inline) policy, then runs `fn` with moto enforcing
+ * IAM: requests signed with the user's key are allowed or denied by moto from that policy. Build
+ * the world before: with enforcement on, moto's default credentials are rejected. moto checks
+ * resources only for S3, IAM and STS (elsewhere it evaluates statements against `*`), and names
+ * some S3 actions its own way (HeadBucket is `s3:HeadBucket`).
+ */
+export async function asIamUser<T>(endpoint: string, policy: PolicyDocument, fn: (user: IamUser) => Promise<T>): Promise<T> {
+    const admin = motoClients(endpoint);
+    let user: IamUser;
+    try {
+        const iam = admin("us-east-1").iam;
+        const UserName = `caller-${randomBytes(4).toString("hex")}`;
+        const created = await iam.send(new CreateUserCommand({ UserName }));
+        await iam.send(new PutUserPolicyCommand({ UserName, PolicyName: "caller", PolicyDocument: JSON.stringify(policy) }));
+        const key = (await iam.send(new CreateAccessKeyCommand({ UserName }))).AccessKey;
+        user = {
+            arn: created.User?.Arn as string,
+            credentials: { accessKeyId: key?.AccessKeyId as string, secretAccessKey: key?.SecretAccessKey as string },
+        };
+    } finally {
+        admin.destroy();
+    }
+    await setIamEnforcement(endpoint, true);
+    try {
+        return await fn(user);
+    } finally {
+        await setIamEnforcement(endpoint, false);
+    }
 }
 
 export async function stopMoto(): Promise<void> {
@@ -81,9 +132,9 @@ export async function stopMoto(): Promise<void> {
     });
 }
 
-/** Clients of the caller (moto's default user) against the emulator. */
-export function motoClients(endpoint: string): ClientFactory & { destroy(): void } {
-    return sdkClientFactory({ endpoint, credentials: MOTO_CREDENTIALS });
+/** Clients of the caller (moto's default user, or the given credentials) against the emulator. */
+export function motoClients(endpoint: string, credentials: IamUser["credentials"] = MOTO_CREDENTIALS): ClientFactory & { destroy(): void } {
+    return sdkClientFactory({ endpoint, credentials });
 }
 
 /** Environment for a spawned CLI: the standard variables the SDK reads, and nothing from the developer's own AWS setup. */
