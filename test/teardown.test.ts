@@ -3,20 +3,21 @@
  * versions and delete markers, and things that are not the integration's, which must survive.
  */
 import { expect } from "chai";
-import { DescribeRuleCommand, ListRuleNamesByTargetCommand, PutRuleCommand, PutTargetsCommand } from "@aws-sdk/client-eventbridge";
+import {
+    DescribeRuleCommand, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand,
+} from "@aws-sdk/client-eventbridge";
 import { CreateFlowLogsCommand, DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import {
     CreateBucketCommand, DeleteObjectsCommandInput, DeleteObjectsCommandOutput, HeadBucketCommand,
     PutBucketVersioningCommand, S3Client,
 } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
-import { firehoseStreamArn } from "../model";
+import { firehoseStreamArn, PolicyDocument } from "../model";
 import { ClientFactory } from "../cli/aws/clients";
 import { countEntries, emptyBucket } from "../cli/teardown/empty-bucket";
 import { teardownCommand, TeardownEnvironment } from "../cli/teardown";
 import { TeardownReport } from "../cli/teardown/run";
 import { TeardownFlags } from "../cli/teardown/options";
-import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
+import { asIamUser, motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
 import { buildWorld, World, WorldBreaks, WORLD_EXTERNAL_ID } from "./helpers/aws-world";
 import { fillBucket } from "./helpers/bucket-fill";
 
@@ -125,7 +126,7 @@ describe("teardown against moto", function () {
         expect(code, stderr).to.equal(0);
         expect(report).to.deep.equal({
             account: MOTO_ACCOUNT_ID, bucket: w.bucket, dryRun: false,
-            rulesDisabled: report.rulesDisabled, rulesAlreadyDisabled: [],
+            rulesDisabled: report.rulesDisabled, rulesAlreadyDisabled: [], rulesDetached: [],
             flowLogsDeleted: report.flowLogsDeleted, waitedSeconds: 0,
             versionsDeleted: 1552, deleteMarkersDeleted: 450, bucketDeleted: true, errors: [],
         });
@@ -179,6 +180,77 @@ describe("teardown against moto", function () {
         expect([third.code, third.report.versionsDeleted, third.report.bucketDeleted, third.report.errors]).to.deep.equal([0, 0, false, []]);
     });
 
+    it("only removes the stream from a rule that also feeds other targets, which keeps working", async () => {
+        const w = await world();
+        const events = clients("eu-west-1").events;
+        const queue = `arn:aws:sqs:eu-west-1:${MOTO_ACCOUNT_ID}:customer-queue`;
+        await events.send(new PutRuleCommand({ Name: "shared-rule", EventPattern: JSON.stringify({ source: ["aws.ec2"] }) }));
+        await events.send(new PutTargetsCommand({ Rule: "shared-rule", Targets: [
+            { Id: "to-stream", Arn: firehoseStreamArn("eu-west-1", MOTO_ACCOUNT_ID) }, { Id: "to-queue", Arn: queue },
+        ] }));
+
+        const dry = await teardown({ dryRun: true });
+        expect(dry.report.rulesDisabled.map((r) => `${r.region}/${r.name}`).sort()).to.deep.equal(REGIONS.map((r) => `${r}/stackstate-eventbridge-rule`));
+        expect(dry.report.rulesDetached).to.deep.equal([{ region: "eu-west-1", name: "shared-rule" }]);
+        const { code, report } = await teardown({ yes: true });
+        expect(code).to.equal(0);
+        expect(report.rulesDetached).to.deep.equal([{ region: "eu-west-1", name: "shared-rule" }]);
+        expect(report.rulesDisabled.map((r) => `${r.region}/${r.name}`).sort()).to.deep.equal(REGIONS.map((r) => `${r}/stackstate-eventbridge-rule`));
+        const shared = await events.send(new DescribeRuleCommand({ Name: "shared-rule" }));
+        const targets = await events.send(new ListTargetsByRuleCommand({ Rule: "shared-rule" }));
+        expect([shared.State, targets.Targets?.map((t) => t.Arn)]).to.deep.equal(["ENABLED", [queue]]);
+        expect((await snapshot(w)).buckets[w.bucket]).to.deep.equal({ versions: 0, deleteMarkers: 0 });
+
+        const rerun = await teardown({ yes: true });
+        expect([rerun.code, rerun.report.rulesDetached, rerun.report.rulesDisabled]).to.deep.equal([0, [], []]);
+    });
+
+    /** Makes the `nth` call of `command` (any service, any region) fail as a dropped connection would. */
+    function interruptAt(command: string, nth: number): void {
+        let calls = 0;
+        for (const region of REGIONS) {
+            const aws = clients(region);
+            for (const client of [aws.events, aws.ec2, aws.s3] as { middlewareStack: S3Client["middlewareStack"] }[]) {
+                client.middlewareStack.add((next, context) => async (args) => {
+                    if (context.commandName === command && ++calls === nth) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+                    return next(args);
+                }, { step: "initialize", name: `interrupt-${command}` });
+            }
+        }
+    }
+
+    const interruptions: [string, string, number][] = [
+        ["disabling the second rule", "DisableRuleCommand", 2],
+        ["deleting the flow logs", "DeleteFlowLogsCommand", 1],
+        ["the first deletion batch", "DeleteObjectsCommand", 1],
+        ["deleting the emptied bucket", "DeleteBucketCommand", 1],
+    ];
+    for (const [step, command, nth] of interruptions) {
+        it(`interrupted while ${step}, a rerun finishes the job and touches nothing else`, async () => {
+            const w = await world();
+            await fillBucket(clients("eu-west-1").s3, w.bucket, { versions: 120, deleteMarkers: 30 });
+            const before = await snapshot(w);
+            interruptAt(command, nth);
+            const emptying = { pageSize: 50, batchSize: 50, concurrency: 1 };
+            const first = await teardown({ yes: true, deleteBucket: true }, { emptying });
+            expect(first.code).to.equal(1);
+            expect(first.report.errors.length).to.be.greaterThan(0);
+            expect(first.report.bucketDeleted).to.equal(false);
+
+            const second = await teardown({ yes: true, deleteBucket: true }, { emptying });
+            expect([second.code, second.report.errors, second.report.bucketDeleted]).to.deep.equal([0, [], true]);
+            const removed = (r: TeardownReport) => [r.versionsDeleted, r.deleteMarkersDeleted];
+            expect([0, 1].map((i) => removed(first.report)[i] + removed(second.report)[i])).to.deep.equal([122, 30]);
+            expect([...first.report.rulesDisabled, ...second.report.rulesDisabled].map((r) => r.region).sort()).to.deep.equal(REGIONS);
+            expect(first.report.flowLogsDeleted.length + second.report.flowLogsDeleted.length).to.equal(4);
+            expect(await snapshot(w)).to.deep.equal({
+                rules: ["eu-west-1/customer-rule=ENABLED", "eu-west-1/stackstate-eventbridge-rule=DISABLED", "us-east-1/stackstate-eventbridge-rule=DISABLED"],
+                flowLogs: [`eu-west-1/${w.vpcs["eu-west-1"][0]}->arn:aws:s3:::${UNRELATED_BUCKET}`],
+                buckets: { [w.bucket]: "missing", [UNRELATED_BUCKET]: before.buckets[UNRELATED_BUCKET] },
+            });
+        });
+    }
+
     it("stops cleanly when a listing fails midway, and says to rerun", async () => {
         const w = await world();
         const s3 = clients("eu-west-1").s3;
@@ -193,17 +265,22 @@ describe("teardown against moto", function () {
         expect(report.errors).to.deep.equal(["emptying stopped: could not call s3:ListBucketVersions: cannot reach the AWS endpoint (socket hang up); rerun to finish"]);
     });
 
-    it("changes nothing and exits 1 when the account cannot be read, naming the permission", async () => {
+    it("changes nothing and exits 1 when moto denies a read, naming the permission", async () => {
         const w = await world();
         const before = await snapshot(w);
-        const ec2 = mockClient(clients("us-east-1").ec2);
-        (ec2.send as unknown as { callThrough(): void }).callThrough();
-        ec2.on(DescribeFlowLogsCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."),
-            { name: "UnauthorizedOperation", $metadata: { httpStatusCode: 403 } }));
-        const { code, report, stderr } = await teardown({ yes: true, deleteBucket: true });
+        const policy: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Action: "*", Resource: "*" },
+                { Effect: "Deny", Action: "ec2:DescribeFlowLogs", Resource: "*" },
+            ],
+        };
+        const { code, report, stderr } = await asIamUser(endpoint, policy, (user) => {
+            const caller = motoClients(endpoint, user.credentials);
+            return teardown({ yes: true, deleteBucket: true }, { makeClients: () => caller });
+        });
         expect([code, report]).to.deep.equal([1, undefined]);
-        expect(stderr).to.equal("error: access denied: the credentials lack ec2:DescribeFlowLogs (UnauthorizedOperation: You are not authorized to perform this operation.); nothing was changed\n");
-        ec2.restore();
+        expect(stderr).to.match(/^error: access denied: the credentials lack ec2:DescribeFlowLogs \(AccessDenied: User: arn:aws:iam::123456789012:user\/caller-[0-9a-f]{8} is not authorized to perform: ec2:DescribeFlowLogs\); nothing was changed\n$/);
         expect(await snapshot(w)).to.deep.equal(before);
     });
 

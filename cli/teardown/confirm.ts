@@ -1,12 +1,30 @@
-/** The confirmation prompt: the plan on stderr, an answer from the terminal. */
-import { createInterface } from "node:readline/promises";
+/**
+ * The confirmation prompt: the plan and the question on stderr (stdout stays the report), the
+ * answer from the terminal. Only "y" or "yes" proceeds; anything else — including the input
+ * ending (Ctrl-D) or the prompt being interrupted — is a "no", so an unanswered prompt never acts.
+ */
+import { createInterface } from "node:readline";
 
-export async function askOnTerminal(planText: string): Promise<boolean> {
-    const terminal = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-        const answer = await terminal.question(`${planText}Proceed? Type "yes" to continue: `);
-        return ["y", "yes"].includes(answer.trim().toLowerCase());
-    } finally {
-        terminal.close();
-    }
+export const CONFIRM_QUESTION = 'Proceed? Type "yes" to continue: ';
+
+export function askOnTerminal(
+    planText: string,
+    input: NodeJS.ReadableStream = process.stdin,
+    output: NodeJS.WritableStream = process.stderr,
+): Promise<boolean> {
+    return new Promise((resolve) => {
+        const terminal = createInterface({ input, output });
+        let answered = false;
+        // Without a listener, readline only pauses on Ctrl-C and the prompt would hang.
+        terminal.once("SIGINT", () => terminal.close());
+        terminal.once("close", () => {
+            if (!answered) output.write("\n");
+            resolve(false);
+        });
+        terminal.question(`${planText}${CONFIRM_QUESTION}`, (answer) => {
+            answered = true;
+            resolve(["y", "yes"].includes(answer.trim().toLowerCase()));
+            terminal.close();
+        });
+    });
 }

@@ -1,9 +1,9 @@
 /**
  * What teardown would touch, found before anything changes: who is calling, the logs bucket and
- * whether this package created it, each region's rules (by the stream they target) and the flow
- * logs that deliver to the bucket. Anything that says "this is not ours" becomes a refusal.
+ * whether this package created it, each region's rules (by the stream they target, with their
+ * other targets) and the flow logs that deliver to the bucket. Anything that says "this is not ours" becomes a refusal.
  */
-import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, Target } from "@aws-sdk/client-eventbridge";
 import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { GetBucketTaggingCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
@@ -21,6 +21,10 @@ export interface RuleFinding {
     region: string;
     name: string;
     enabled: boolean;
+    /** Ids of the rule's targets that are the stream. */
+    streamTargetIds: string[];
+    /** How many other targets the rule has: then only the stream is detached, the rule keeps working. */
+    otherTargets: number;
 }
 
 export interface FlowLogFinding {
@@ -81,12 +85,30 @@ async function streamBucket(clients: ClientFactory, region: string): Promise<str
     }
 }
 
+/** Every target of a rule on the default bus. */
+async function ruleTargets(events: EventBridgeClient, rule: string): Promise<Target[]> {
+    const targets: Target[] = [];
+    let NextToken: string | undefined;
+    do {
+        const out = await awsCall("events:ListTargetsByRule",
+            () => events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken })));
+        targets.push(...(out.Targets ?? []));
+        NextToken = out.NextToken;
+    } while (NextToken);
+    return targets;
+}
+
 async function findRules(clients: ClientFactory, region: string, account: string): Promise<RuleFinding[]> {
     const events = clients(region).events;
-    const names = await ruleNamesTargeting(events, firehoseStreamArn(region, account));
+    const stream = firehoseStreamArn(region, account);
+    const names = await ruleNamesTargeting(events, stream);
     return Promise.all(names.map(async (name) => {
-        const rule = await awsCall("events:DescribeRule", () => events.send(new DescribeRuleCommand({ Name: name })));
-        return { region, name, enabled: rule.State === "ENABLED" };
+        const [rule, targets] = await Promise.all([
+            awsCall("events:DescribeRule", () => events.send(new DescribeRuleCommand({ Name: name }))),
+            ruleTargets(events, name),
+        ]);
+        const streamTargetIds = targets.filter((t) => t.Arn === stream).map((t) => t.Id as string);
+        return { region, name, enabled: rule.State === "ENABLED", streamTargetIds, otherTargets: targets.length - streamTargetIds.length };
     }));
 }
 

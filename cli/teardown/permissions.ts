@@ -8,7 +8,11 @@ export function teardownCallerPolicy(partition: Partition, accountId: string): P
     const bucket = bucketArn(partition, logsBucketName(accountId));
     return document([
         { Sid: "FindStreams", Effect: "Allow", Action: "firehose:DescribeDeliveryStream", Resource: `arn:${partition}:firehose:*:${accountId}:deliverystream/${FIREHOSE_STREAM_NAME}` },
-        { Sid: "DisableRules", Effect: "Allow", Action: ["events:DescribeRule", "events:DisableRule"], Resource: `arn:${partition}:events:*:${accountId}:rule/*` },
+        {
+            Sid: "StopRules", Effect: "Allow",
+            Action: ["events:DescribeRule", "events:ListTargetsByRule", "events:DisableRule", "events:RemoveTargets"],
+            Resource: `arn:${partition}:events:*:${accountId}:rule/*`,
+        },
         { Sid: "DeleteFlowLogs", Effect: "Allow", Action: "ec2:DeleteFlowLogs", Resource: `arn:${partition}:ec2:*:${accountId}:vpc-flow-log/*` },
         // AWS documents logs:DeleteLogDelivery for deleting flow logs that deliver to S3.
         { Sid: "FindRulesAndFlowLogs", Effect: "Allow", Action: ["events:ListRuleNamesByTarget", "ec2:DescribeFlowLogs", "logs:DeleteLogDelivery"], Resource: "*" },

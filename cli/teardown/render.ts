@@ -1,19 +1,20 @@
 /** Everything `teardown` shows a user: the plan (dry run and confirmation), the outcome, and the JSON document. */
-import { TeardownPlan } from "./discover";
+import { RuleFinding, TeardownPlan } from "./discover";
 import { TeardownInput } from "./options";
-import { TeardownReport } from "./run";
+import { ruleActions, TeardownReport } from "./run";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** The steps a run would take, numbered as the seeds number them. `counts` only in a dry run. */
 export function renderPlan(plan: TeardownPlan, input: TeardownInput, counts?: { versions: number; deleteMarkers: number }): string {
-    const enabled = plan.rules.filter((r) => r.enabled);
-    const disabled = plan.rules.filter((r) => !r.enabled);
+    const { disable, alreadyDisabled, detach } = ruleActions(plan.rules);
+    const named = (rules: RuleFinding[]) => rules.map((r) => `${r.name} (${r.region})`).join(", ");
     const steps: string[] = [];
-    steps.push(enabled.length > 0
-        ? `disable ${plural(enabled.length, "EventBridge rule")} targeting the stream: ${enabled.map((r) => `${r.name} (${r.region})`).join(", ")}`
+    steps.push(disable.length > 0
+        ? `disable ${plural(disable.length, "EventBridge rule")} targeting the stream: ${named(disable)}`
         : "disable EventBridge rules targeting the stream: none enabled");
-    if (disabled.length > 0) steps[0] += ` [already disabled: ${disabled.map((r) => `${r.name} (${r.region})`).join(", ")}]`;
+    if (alreadyDisabled.length > 0) steps[0] += ` [already disabled: ${named(alreadyDisabled)}]`;
+    if (detach.length > 0) steps[0] += `; remove the stream from the targets of ${named(detach)}, which ${detach.length === 1 ? "has" : "have"} other targets and stay${detach.length === 1 ? "s" : ""} enabled`;
     steps.push(plan.flowLogs.length > 0
         ? `delete ${plural(plan.flowLogs.length, "flow log")} delivering to ${plan.bucket}: ${plan.flowLogs.map((f) => `${f.id} (${f.resourceId ?? "?"}, ${f.region})`).join(", ")}`
         : `delete flow logs delivering to ${plan.bucket}: none`);
@@ -31,6 +32,7 @@ export function renderPlan(plan: TeardownPlan, input: TeardownInput, counts?: { 
 export function renderOutcome(report: TeardownReport): string {
     const lines = [
         `${plural(report.rulesDisabled.length, "rule")} disabled${report.rulesAlreadyDisabled.length > 0 ? ` (${report.rulesAlreadyDisabled.length} already disabled)` : ""}`,
+        ...(report.rulesDetached.length > 0 ? [`the stream removed from ${plural(report.rulesDetached.length, "rule")} with other targets: ${report.rulesDetached.map((r) => `${r.name} (${r.region})`).join(", ")}`] : []),
         `${plural(report.flowLogsDeleted.length, "flow log")} deleted`,
         `${plural(report.versionsDeleted, "object version")} and ${plural(report.deleteMarkersDeleted, "delete marker")} removed from ${report.bucket}`,
         report.bucketDeleted ? `bucket ${report.bucket} deleted` : `bucket ${report.bucket} kept`,

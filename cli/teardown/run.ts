@@ -1,11 +1,12 @@
 /**
  * The seeds' manual uninstall as one idempotent run, in their order: disable each region's rule
- * (found by the stream it targets), delete the flow logs that deliver to the bucket, wait for
+ * (found by the stream it targets; a rule that also feeds other targets only loses the stream, so
+ * whatever else it serves keeps working), delete the flow logs that deliver to the bucket, wait for
  * deliveries in flight, empty the bucket of every version and delete marker, and optionally
  * delete the bucket. Each step looks at what is there now, so a rerun after an interruption
  * picks up where the last run stopped.
  */
-import { DisableRuleCommand } from "@aws-sdk/client-eventbridge";
+import { DisableRuleCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { DeleteFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { DeleteBucketCommand } from "@aws-sdk/client-s3";
 import { ClientFactory } from "../aws/clients";
@@ -33,6 +34,8 @@ export interface TeardownReport {
     /** Rules disabled (or, in a dry run, that would be). */
     rulesDisabled: { region: string; name: string }[];
     rulesAlreadyDisabled: { region: string; name: string }[];
+    /** Rules with other targets too: only the stream was removed from their targets; they keep working. */
+    rulesDetached: { region: string; name: string }[];
     flowLogsDeleted: FlowLogFinding[];
     waitedSeconds: number;
     versionsDeleted: number;
@@ -50,20 +53,46 @@ const CHANGE_CONCURRENCY = 8;
 const failureText = (error: unknown) => describeAwsFailure(classifyAwsError(error));
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What stopping a rule means: disable a rule that only feeds the stream, detach the stream from one that feeds others too. */
+export function ruleActions(rules: readonly RuleFinding[]) {
+    const own = rules.filter((r) => r.otherTargets === 0);
+    return {
+        disable: own.filter((r) => r.enabled),
+        alreadyDisabled: own.filter((r) => !r.enabled),
+        detach: rules.filter((r) => r.otherTargets > 0),
+    };
+}
+
+const ruleName = ({ region, name }: RuleFinding) => ({ region, name });
+
 function emptyReport(plan: TeardownPlan, dryRun: boolean): TeardownReport {
     return {
         account: plan.account, bucket: plan.bucket, dryRun,
-        rulesDisabled: [], rulesAlreadyDisabled: plan.rules.filter((r) => !r.enabled).map(({ region, name }) => ({ region, name })),
+        rulesDisabled: [], rulesAlreadyDisabled: ruleActions(plan.rules).alreadyDisabled.map(ruleName), rulesDetached: [],
         flowLogsDeleted: [], waitedSeconds: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, bucketDeleted: false, errors: [],
     };
 }
 
-async function disableRules(clients: ClientFactory, rules: RuleFinding[], report: TeardownReport, progress: (line: string) => void): Promise<void> {
-    await mapWithConcurrency(rules.filter((r) => r.enabled), CHANGE_CONCURRENCY, async ({ region, name }) => {
+async function stopRules(clients: ClientFactory, rules: RuleFinding[], report: TeardownReport, progress: (line: string) => void): Promise<void> {
+    const { disable, detach } = ruleActions(rules);
+    await mapWithConcurrency([...disable, ...detach], CHANGE_CONCURRENCY, async (rule) => {
+        const { region, name } = rule;
+        const events = clients(region).events;
         try {
-            await awsCall("events:DisableRule", () => clients(region).events.send(new DisableRuleCommand({ Name: name })));
-            report.rulesDisabled.push({ region, name });
-            progress(`disabled rule ${name} in ${region}`);
+            if (rule.otherTargets === 0) {
+                await awsCall("events:DisableRule", () => events.send(new DisableRuleCommand({ Name: name })));
+                report.rulesDisabled.push({ region, name });
+                progress(`disabled rule ${name} in ${region}`);
+                return;
+            }
+            const out = await awsCall("events:RemoveTargets", () => events.send(new RemoveTargetsCommand({ Rule: name, Ids: rule.streamTargetIds })));
+            const failed = out.FailedEntries ?? [];
+            if (failed.length > 0) {
+                report.errors.push(`rule ${name} in ${region}: the stream could not be removed from its targets (${failed.map((f) => f.ErrorMessage ?? f.ErrorCode).join("; ")})`);
+                return;
+            }
+            report.rulesDetached.push({ region, name });
+            progress(`removed the stream from the targets of rule ${name} in ${region} (its ${rule.otherTargets} other target${rule.otherTargets === 1 ? "" : "s"} kept)`);
         } catch (error) {
             report.errors.push(`rule ${name} in ${region}: ${failureText(error)}`);
         }
@@ -119,7 +148,9 @@ export async function runTeardown(input: TeardownInput, deps: TeardownDeps): Pro
     const bucketRegion = plan.bucketState.exists ? plan.bucketState.region : undefined;
 
     if (input.dryRun) {
-        report.rulesDisabled = plan.rules.filter((r) => r.enabled).map(({ region, name }) => ({ region, name }));
+        const rules = ruleActions(plan.rules);
+        report.rulesDisabled = rules.disable.map(ruleName);
+        report.rulesDetached = rules.detach.map(ruleName);
         report.flowLogsDeleted = plan.flowLogs;
         report.waitedSeconds = input.waitSeconds;
         if (bucketRegion) {
@@ -135,7 +166,7 @@ export async function runTeardown(input: TeardownInput, deps: TeardownDeps): Pro
         throw new UsageError("teardown cancelled, nothing was changed");
     }
 
-    await disableRules(deps.clients, plan.rules, report, progress);
+    await stopRules(deps.clients, plan.rules, report, progress);
     await deleteFlowLogs(deps.clients, plan.flowLogs, report, progress);
     if (report.errors.length > 0) {
         report.errors.push("stopped before emptying the bucket: its sources are not all stopped; fix the errors above and rerun");
