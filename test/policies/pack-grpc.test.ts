@@ -142,6 +142,14 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             '  Policy "stackstate-role-required-actions": addActions.0 must match pattern "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$".',
             '  Policy "stackstate-role-required-actions": roleName must be string.',
         ].join("\n"));
+        expect(() => resolvePolicyConfig(info, {
+            "iam-role-permissions-boundary": { remediationBoundary: "arn:aws:iam::*:policy/OrgBoundary" },
+            "stackstate-firehose-configure-delivery": { logsBucketNames: [] },
+        })).to.throw(UsageError, [
+            "Invalid policy pack config:",
+            '  Policy "iam-role-permissions-boundary": remediationBoundary must match pattern "^(arn:[a-z-]+:iam::(\\d{12}|aws):policy/[^*?]+)?$".',
+            '  Policy "stackstate-firehose-configure-delivery": logsBucketNames must NOT have fewer than 1 items.',
+        ].join("\n"));
     });
 
     it("Analyze: reports a resource policy at the configured level, with the resource's URN filled in", async () => {
