@@ -3,6 +3,32 @@ import {
     AGENT_HANDLED_EVENT_SOURCES, BUCKET_SETTINGS, EVENT_DETAIL_TYPES, FIREHOSE_SETTINGS, FLOW_LOG_SETTINGS,
     DEFAULT_FLOW_LOG_FORMAT,
 } from "../pipeline-settings";
+import { wildcardMatches } from "./action-match";
+
+/**
+ * Does one entry of an event pattern's value list match the value? Strings match exactly; of
+ * EventBridge's content filters, those that can match a string are understood. Any other entry
+ * (numeric, cidr, nested forms) is taken as not matching, so a pattern is never passed on a guess.
+ */
+function filterMatches(filter: unknown, value: string): boolean {
+    if (typeof filter === "string") return filter === value;
+    if (!filter || typeof filter !== "object" || Array.isArray(filter)) return false;
+    const entries = Object.entries(filter as Record<string, unknown>);
+    if (entries.length !== 1) return false;
+    const [[operator, operand]] = entries;
+    switch (operator) {
+        case "prefix": return typeof operand === "string" && value.startsWith(operand);
+        case "suffix": return typeof operand === "string" && value.endsWith(operand);
+        case "equals-ignore-case": return typeof operand === "string" && operand.toLowerCase() === value.toLowerCase();
+        case "wildcard": return typeof operand === "string" && wildcardMatches(operand, value);
+        case "exists": return operand === true;
+        case "anything-but": {
+            const excluded = Array.isArray(operand) ? operand : [operand];
+            return excluded.every((e) => typeof e === "string" && e !== value);
+        }
+        default: return false;
+    }
+}
 
 /** The rule must match every source the Agent handles and both detail types, and filter on nothing else. */
 export function eventPatternProblems(pattern: unknown): string[] {
@@ -14,12 +40,12 @@ export function eventPatternProblems(pattern: unknown): string[] {
     }
     if (!parsed || typeof parsed !== "object") return ["the event pattern must be a JSON object"];
     const problems: string[] = [];
-    const listed = (key: string) => (Array.isArray(parsed[key]) ? (parsed[key] as unknown[]).map(String) : []);
-    const missingSources = AGENT_HANDLED_EVENT_SOURCES.filter((s) => !listed("source").includes(s));
+    const matches = (key: string, value: string) => Array.isArray(parsed[key]) && (parsed[key] as unknown[]).some((f) => filterMatches(f, value));
+    const missingSources = AGENT_HANDLED_EVENT_SOURCES.filter((s) => !matches("source", s));
     if (missingSources.length > 0) {
         problems.push(`the event pattern must match the sources ${missingSources.join(", ")} (the Agent reads their events)`);
     }
-    const missingTypes = EVENT_DETAIL_TYPES.filter((t) => !listed("detail-type").includes(t));
+    const missingTypes = EVENT_DETAIL_TYPES.filter((t) => !matches("detail-type", t));
     if (missingTypes.length > 0) {
         problems.push(`the event pattern must match the detail types ${missingTypes.map((t) => `'${t}'`).join(", ")}`);
     }

@@ -146,6 +146,20 @@ describe("stackstate-event-rule-configure-pattern", () => {
         }]);
     });
 
+    it("understands EventBridge content filters that cover the Agent's sources, and only those", async () => {
+        const { b, s } = pipeline();
+        const judge = async (eventPattern: object) => {
+            const r = rule("feeds", { eventPattern: JSON.stringify(eventPattern), state: "ENABLED" });
+            return (await validateStack(rulePolicy, [b, s, r, target(r, s)])).map((x) => x.message.split(": ").slice(1).join(": ").split(". Fix")[0]);
+        };
+        expect(await judge({ source: [{ prefix: "aws." }], "detail-type": [{ "anything-but": ["Scheduled Event"] }] })).to.deep.equal([]);
+        expect(await judge({ source: [{ wildcard: "aws.*" }], "detail-type": [{ "equals-ignore-case": "aws api call via cloudtrail" }, { suffix: "State-change Notification" }] })).to.deep.equal([]);
+        expect(await judge({ source: [{ prefix: "aws.e" }, "aws.s3", { numeric: [">", 0] }], "detail-type": [{ "anything-but": "AWS API Call via CloudTrail" }] })).to.deep.equal([
+            "the event pattern must match the sources aws.autoscaling, aws.dynamodb, aws.firehose, aws.kinesis, aws.lambda, aws.rds, aws.redshift, aws.sns, aws.sqs, aws.states (the Agent reads their events); " +
+            "the event pattern must match the detail types 'AWS API Call via CloudTrail'",
+        ]);
+    });
+
     it("judges the integration's rule by name, and ignores rules feeding other targets", async () => {
         const named = rule("stackstate-eventbridge-rule", { eventPattern: "{not json" });
         expect((await validateStack(rulePolicy, [named])).map((r) => r.message.split(": ")[1].split(". Fix")[0])).to.deep.equal([
