@@ -15,7 +15,7 @@ import { Partition } from "../model/regions";
 import { actionMatches } from "../model/rules/action-match";
 import { assumeRoleOnAnyAccountProblems } from "../model/rules/agent";
 import { AWS } from "./aws-types";
-import { asList, asObject, describe, hasUnknown, knownString, listSetting, Props, rawProps, stringSetting } from "./kit";
+import { asList, asObject, describe, hasUnknown, knownString, listSetting, Props, rawProps, reportUnknown, stringSetting } from "./kit";
 
 export const AGENT_ACCOUNTS_POLICY = "stackstate-agent-disallow-any-account";
 
@@ -87,7 +87,11 @@ export const stackstateAgentDisallowAnyAccount: ResourceValidationPolicy = {
         const raw = rawProps(args.props);
         const isAgentRole = ofAgentRole(args, raw, stringSetting(config, "agentRoleName", AGENT_ROLE_NAME));
         for (const { subject, text } of documents(args, raw)) {
-            if (hasUnknown(text)) continue;
+            if (hasUnknown(text)) {
+                // Another policy's unknown document may grant anything; only the Agent's own are worth a word.
+                if (isAgentRole) reportUnknown(report, description, subject, ["its document"]);
+                continue;
+            }
             let doc: PolicyDocument;
             try {
                 doc = parsePolicyDocument(text);

@@ -144,6 +144,13 @@ describe("stackstate-agent-disallow-any-account", () => {
         expect(await validateResource(agentPolicy, rolePolicy("StackStateAgentRole"), accounts)).to.have.length(1);
         expect(await validateResource(agentPolicy, rolePolicy("ci-runner"), accounts)).to.deep.equal([]);
         expect(await validateResource(agentPolicy, rolePolicy("ci-runner"), { ...accounts, agentRoleName: "ci-runner" })).to.have.length(1);
+        // Its document unknown in a preview: said at advisory level (another policy's unknown document is not worth a word).
+        expect(await validateResource(agentPolicy, { ...rolePolicy("StackStateAgentRole"), props: { role: "StackStateAgentRole", name: "assume", policy: UNKNOWN } }, accounts)).to.deep.equal([{
+            message: "IAM role policy 'assume' could not be checked: its document is not known until deployment. It is checked again after `pulumi up`.",
+            enforcementLevel: "advisory",
+            urn: undefined,
+        }]);
+        expect(await validateResource(agentPolicy, { ...rolePolicy("ci-runner"), props: { role: "ci-runner", policy: UNKNOWN } }, accounts)).to.deep.equal([]);
     });
 
     it("judges every document of the Agent's own role, even sts:AssumeRole on *", async () => {
