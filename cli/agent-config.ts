@@ -18,6 +18,7 @@ export interface AgentConfigFlags {
     externalId?: string;
     regions?: string;
     out?: string;
+    json?: boolean;
 }
 
 export interface CommandIo {
@@ -38,11 +39,20 @@ const NO_ACCESS_FOR_OTHERS = 0o770;
 /** Renders and prints or writes the configuration; bad input throws UsageError (exit 2) before anything is written. */
 export async function agentConfigCommand(flags: AgentConfigFlags, io: CommandIo = processIo): Promise<ExitCode> {
     const files = render(await accountsFrom(flags));
-    if (flags.out === undefined) {
+    const written = flags.out === undefined ? undefined : await writeFiles(flags.out, files);
+    if (flags.json) {
+        // Each file with the accounts it covers, and either where it was written or its content.
+        const listed = files.map((f, i) => ({
+            fileName: f.fileName,
+            accountIds: f.accountIds,
+            ...(written ? { path: written[i] } : { content: f.content }),
+        }));
+        io.stdout(`${JSON.stringify({ files: listed }, null, 2)}\n`);
+    } else if (written) {
+        for (const target of written) io.stdout(`${target}\n`);
+    } else {
         io.stdout(files.map((f) => f.content).join("---\n"));
-        return EXIT.ok;
     }
-    for (const written of await writeFiles(flags.out, files)) io.stdout(`${written}\n`);
     return EXIT.ok;
 }
 
@@ -167,6 +177,7 @@ export function registerAgentConfig(program: Command): void {
         .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
         .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
         .option("--out <dir>", "write the files into DIR (created if missing) and print their paths; default: print the YAML")
+        .option("--json", "print { files: [{ fileName, accountIds, path | content }] } as JSON")
         .action(async (flags: AgentConfigFlags) => {
             process.exitCode = await agentConfigCommand(flags);
         });

@@ -76,6 +76,27 @@ describe("stackstate-aws agent-config", () => {
         for (const doc of docs) expect(agentConfigProblems(doc)).to.deep.equal([]);
     });
 
+    it("with --json lists each file with its accounts, and its content or where it was written", async () => {
+        const printed = JSON.parse((await run({ outputs: [files.a, files.b, files.c], json: true })).stdout);
+        const expected = renderAgentConfig([
+            { roleArn: roleArn("111122223333"), externalId: ID_A, regions: ["eu-west-1", "us-east-1"] },
+            { roleArn: roleArn("444455556666"), externalId: ID_B, regions: ["eu-central-1"] },
+            { roleArn: roleArn("777788889999"), externalId: ID_A, regions: ["us-west-2"] },
+        ]);
+        expect(printed).to.deep.equal({
+            files: [
+                { fileName: "stackstate-aws-111122223333.yaml", accountIds: ["111122223333", "777788889999"], content: expected[0].content },
+                { fileName: "stackstate-aws-444455556666.yaml", accountIds: ["444455556666"], content: expected[1].content },
+            ],
+        });
+        const out = path.join(dir, "out");
+        const written = JSON.parse((await run({ outputs: [files.b], out, json: true })).stdout);
+        expect(written).to.deep.equal({
+            files: [{ fileName: "stackstate-aws-444455556666.yaml", accountIds: ["444455556666"], path: path.join(out, "stackstate-aws-444455556666.yaml") }],
+        });
+        expect(await fs.readFile(written.files[0].path, "utf8")).to.equal(expected[1].content);
+    });
+
     it("renders one account from flags", async () => {
         const { stdout } = await run({ roleArn: roleArn("111122223333"), externalId: ID_A, regions: "eu-west-1, us-east-1" });
         expect(YAML.parse(stdout)).to.deep.equal({
