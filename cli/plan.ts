@@ -2,9 +2,7 @@
 import * as fs from "fs";
 import { Command } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
-import { planStack, programConfig, PROJECT } from "./plan-engine";
-import { plannedResources, renderPlanJson, renderPlanTree, renderViolations } from "./plan-render";
-import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
+import type { PolicyPackConfigFile } from "./policy-analyzer";
 import { readStackConfigFile } from "./stack-config-file";
 
 interface PlanOptions {
@@ -27,6 +25,10 @@ export function registerPlan(program: Command): void {
 }
 
 export async function runPlan(options: PlanOptions): Promise<number> {
+    // Loaded here, not at the top: Pulumi and gRPC take seconds to load, and other commands need neither.
+    const { planStack, programConfig, PROJECT } = await import("./plan-engine");
+    const { plannedResources, renderPlanJson, renderPlanTree, renderViolations } = await import("./plan-render");
+    const { analyzeStack } = await import("./policy-analyzer");
     const file = readStackConfigFile(options.config);
     const policyConfig = options.policyPackConfig ? readPolicyPackConfigFile(options.policyPackConfig) : undefined;
     const progress = (message: string) => { if (!options.json) process.stderr.write(`${message}\n`); };
