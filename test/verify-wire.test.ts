@@ -1,6 +1,7 @@
 /**
- * Adaptive retries on throttling, on the wire: a proxy in front of moto answers chosen calls with
- * AWS's throttling errors, and the SDK clients the CLI builds retry them.
+ * verify on the wire, through a proxy in front of moto that sees every request: adaptive retries on
+ * throttling (the proxy answers chosen calls with AWS's throttling errors) and regions checked
+ * concurrently, at most --concurrency at a time.
  */
 import { expect } from "chai";
 import { CheckResult, verifyExitCode } from "../cli/verify/checks";
@@ -14,7 +15,7 @@ import { SeenRequest, startThrottlingProxy } from "./helpers/throttling-proxy";
 const REGIONS = ["eu-west-1", "us-east-1"];
 const DESCRIBE_STREAM = "Firehose_20150804.DescribeDeliveryStream";
 
-describe("verify: adaptive retries on throttling (through a throttling proxy in front of moto)", function () {
+describe("verify on the wire (a proxy in front of moto): throttling and concurrency", function () {
     this.timeout(60_000);
     let endpoint: string;
 
@@ -24,7 +25,7 @@ describe("verify: adaptive retries on throttling (through a throttling proxy in 
     beforeEach(() => resetMoto());
 
     /** Builds a correct account, then verifies it through a proxy that throttles what `throttle` picks. */
-    async function verifyThrottled(throttle: (request: SeenRequest) => boolean) {
+    async function verifyThrottled(throttle: (request: SeenRequest) => boolean, concurrency?: string) {
         const admin = motoClients(endpoint);
         const world = await buildWorld(admin, { regions: REGIONS, externalId: WORLD_EXTERNAL_ID, agentAccountId: MOTO_ACCOUNT_ID });
         admin.destroy();
@@ -33,7 +34,7 @@ describe("verify: adaptive retries on throttling (through a throttling proxy in 
         try {
             emulateTrust(clients(world.mainRegion).sts, (id) => id === WORLD_EXTERNAL_ID);
             fakeSimulator(clients(world.mainRegion).iam);
-            const input = parseVerifyFlags({ roleArn: world.roleArn, externalId: WORLD_EXTERNAL_ID, regions: REGIONS.join(",") });
+            const input = parseVerifyFlags({ roleArn: world.roleArn, externalId: WORLD_EXTERNAL_ID, regions: REGIONS.join(","), concurrency });
             const results = await runVerify(input, { clients });
             return { results, seen: proxy.seen };
         } finally {
@@ -63,5 +64,22 @@ describe("verify: adaptive retries on throttling (through a throttling proxy in 
         ]);
         expect(seen.filter((r) => r.target === DESCRIBE_STREAM && r.region === "us-east-1")).to.have.length(3);
         expect(verifyExitCode(results)).to.equal(3);
+    });
+
+    /** Positions, in arrival order, of the requests to regional services (not S3 or IAM) of each region. */
+    const regionalCalls = (seen: SeenRequest[], region: string) =>
+        seen.map((r, i) => ({ ...r, i })).filter((r) => r.region === region && ["firehose", "events", "ec2"].includes(r.service)).map((r) => r.i);
+
+    it("checks regions concurrently, and one at a time with --concurrency 1", async () => {
+        const together = await verifyThrottled(() => false);
+        expect(notPassing(together.results)).to.deep.equal([]);
+        const [eu, us] = REGIONS.map((region) => regionalCalls(together.seen, region));
+        expect(Math.min(...us)).to.be.lessThan(Math.max(...eu));
+
+        await resetMoto();
+        const oneByOne = await verifyThrottled(() => false, "1");
+        expect(notPassing(oneByOne.results)).to.deep.equal([]);
+        const [eu1, us1] = REGIONS.map((region) => regionalCalls(oneByOne.seen, region));
+        expect(Math.max(...eu1)).to.be.lessThan(Math.min(...us1));
     });
 });
