@@ -325,13 +325,16 @@ describe("the bundle for pulumi policy publish", function () {
                 expect(escapes, file).to.deep.equal([]);
             }
             const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
-            const root = require("../../package.json");
+            const rootPackage = require("../../package.json");
+            // Wherever the root package lists them (dependencies or devDependencies), the bundle pins the same versions.
+            const root: Record<string, string> = { ...rootPackage.devDependencies, ...rootPackage.dependencies };
             expect(pkg.version).to.equal(require("../../policies/package.json").version);
             expect(pkg.dependencies).to.deep.equal({
-                "@pulumi/pulumi": root.dependencies["@pulumi/pulumi"], "@pulumi/policy": root.dependencies["@pulumi/policy"],
-                "@aws-sdk/client-iam": root.dependencies["@aws-sdk/client-iam"], typescript: root.dependencies.typescript,
-                "ts-node": root.dependencies["ts-node"], "@types/node": root.devDependencies["@types/node"],
+                "@pulumi/pulumi": root["@pulumi/pulumi"], "@pulumi/policy": root["@pulumi/policy"],
+                "@aws-sdk/client-iam": root["@aws-sdk/client-iam"], typescript: root.typescript,
+                "ts-node": root["ts-node"], "@types/node": root["@types/node"],
             });
+            expect(Object.values(pkg.dependencies)).to.not.include(undefined);
             // Stand-in for `npm install` in the bundle: the same packages, linked.
             symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(dir, "node_modules"), "dir");
             const analyzer = await PolicyPackAnalyzer.launch({ packDir: dir, env: offlineEnv() });
