@@ -66,12 +66,16 @@ export function describe(kind: string, logicalName: string, physicalName?: strin
 }
 
 /**
- * Does `from`'s property `key` refer to `to`? By value (the property, or an entry of it, equals one
- * of `to`'s identifying values: name, id, ARN) or by a property dependency on `to` (the only way
- * to tell during a preview, when the value is not known yet).
+ * Does `from`'s property `key` refer to `to`? By a property dependency on `to` (the only way to tell
+ * during a preview, when the value is not known yet), or by value (the property, or an entry of it,
+ * equals one of `to`'s identifying values: name, id, ARN). When a single-valued property depends
+ * on a resource of `to`'s type, that decides: two roles of one name (one per account) share their
+ * values. A list may name some entries by dependency and others by value.
  */
 export function refersTo(from: PolicyResource, key: string, to: PolicyResource, identities: (string | undefined)[]): boolean {
-    if ((from.propertyDependencies[key] ?? []).some((dep) => dep === to || dep.urn === to.urn)) return true;
+    const sameType = (from.propertyDependencies[key] ?? []).filter((dep) => dep.type === to.type);
+    if (sameType.some((dep) => dep === to || dep.urn === to.urn)) return true;
+    if (sameType.length > 0 && !Array.isArray(rawProps(from.props)[key])) return false;
     const wanted = identities.filter((v): v is string => v !== undefined);
     return asList(rawProps(from.props)[key]).some((v) => typeof v === "string" && wanted.includes(v));
 }

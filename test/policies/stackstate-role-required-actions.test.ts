@@ -105,6 +105,19 @@ describe("stackstate-role-required-actions", () => {
         expect(report.message.split("\n")[0]).to.equal(`${REQUIREMENT} Not allowed (${N} of ${N}):`);
     });
 
+    it("tells apart two roles of one name (two accounts in one stack) by the attachments' dependencies", async () => {
+        const first = stackResource("aws:iam/role:Role", "role-a", { name: ROLE, arn: `arn:aws:iam::${ACCOUNT}:role/${ROLE}` });
+        const second = stackResource("aws:iam/role:Role", "role-b", { name: ROLE, arn: `arn:aws:iam::444455556666:role/${ROLE}` });
+        const p = managedPolicy("read", readDocument());
+        const att = dependOn(attachment("attach-a", { role: ROLE, policyArn: `arn:aws:iam::${ACCOUNT}:policy/read` }), "role", first);
+        const reports = await validateStack(offline(), [first, second, p, att]);
+        expect(reports.map((r) => [r.urn, r.message.split("\n")[0].split(". ")[1]])).to.deep.equal([[second.urn, `Not allowed (${N} of ${N}):`]]);
+        // A list names some roles by dependency and others by value.
+        const shared = dependOn(stackResource("aws:iam/policyAttachment:PolicyAttachment", "shared", { roles: [ROLE, "legacy"], policyArn: `arn:aws:iam::${ACCOUNT}:policy/read` }), "roles", first);
+        const legacy = stackResource("aws:iam/role:Role", "legacy", { name: "legacy", arn: `arn:aws:iam::${ACCOUNT}:role/legacy` });
+        expect(await validateStack(offline(), [legacy, p, shared], { roleName: "legacy" })).to.deep.equal([]);
+    });
+
     it("reports documents unknown during a preview at advisory level, and definite gaps at the policy's", async () => {
         // The unknown policy may grant the one missing action, and may deny any granted one.
         const r = role({ inlinePolicies: [{ name: "partial", policy: readDocument(["s3:GetBucketTagging"]) }] });
