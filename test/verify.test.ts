@@ -154,6 +154,11 @@ describe("verify against moto", function () {
             expected: () => [["fail", "eu-west-1", "bucket-lifecycle", `bucket ${BUCKET}: an enabled whole-bucket lifecycle rule must expire current versions after 1 day; an enabled whole-bucket lifecycle rule must expire non-current versions after 1 day`]],
         },
         {
+            name: "a 7-day lifecycle",
+            breaks: { lifecycleDays: 7 },
+            expected: () => [["fail", "eu-west-1", "bucket-lifecycle", `bucket ${BUCKET}: an enabled whole-bucket lifecycle rule must expire current versions after 1 day; an enabled whole-bucket lifecycle rule must expire non-current versions after 1 day`]],
+        },
+        {
             name: "SSE-S3 instead of the integration key",
             breaks: { encryption: "AES256" },
             expected: () => [["fail", "eu-west-1", "bucket-encryption", `bucket ${BUCKET}: default encryption must be SSE-KMS (aws:kms) with the integration's key, is AES256`]],
@@ -174,7 +179,7 @@ describe("verify against moto", function () {
         ["versioning suspended", "a 300 s Firehose buffer", "a disabled rule", "key rotation off", "a VPC without a flow log", "no lifecycle rule"],
         ["a wrong Firehose prefix (so events land where the Agent does not look)", "uncompressed delivery to another bucket",
             "a rule pattern missing sources", "no recent object", "SSE-S3 instead of the integration key", "no public-access block"],
-        ["a missing stream in one region", "no rule targeting the stream"],
+        ["a missing stream in one region", "no rule targeting the stream", "a 7-day lifecycle"],
     ];
     const rank = (row: string[]) => (row[1] === "global" ? 0 : REGIONS.indexOf(row[1]) + 1) * 100 + CHECK_IDS.indexOf(row[2] as never);
     const merge = (all: WorldBreaks[]): WorldBreaks => all.reduce<WorldBreaks>((merged, b) => {
@@ -204,11 +209,17 @@ describe("verify against moto", function () {
     });
 
     it("names every broken flow log and the setting it gets wrong", async () => {
-        const { results, clients } = await verifyWorld({ regions: { "us-east-1": { flowLogIntervalSeconds: 600 } } });
-        const flowLogs = (await clients("us-east-1").ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [];
-        expect(flowLogs).to.have.length(2);
-        expect(notPassing(results)).to.deep.equal([["fail", "us-east-1", "flow-logs", flowLogs
-            .map((f) => `flow log ${f.FlowLogId} (${f.ResourceId}): the maximum aggregation interval must be 60 s, is 600 s`).join(". ")]]);
+        const { results, clients } = await verifyWorld({ regions: {
+            "eu-west-1": { flowLogFormat: "${srcaddr} ${dstaddr} ${action}" },
+            "us-east-1": { flowLogIntervalSeconds: 600 },
+        } });
+        const described = async (region: string) => (await clients(region).ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [];
+        const [eu, us] = [await described("eu-west-1"), await described("us-east-1")];
+        expect([eu.length, us.length]).to.deep.equal([2, 2]);
+        expect(notPassing(results)).to.deep.equal([
+            ["fail", "eu-west-1", "flow-logs", eu.map((f) => `flow log ${f.FlowLogId} (${f.ResourceId}): the log format must be AWS's default format`).join(". ")],
+            ["fail", "us-east-1", "flow-logs", us.map((f) => `flow log ${f.FlowLogId} (${f.ResourceId}): the maximum aggregation interval must be 60 s, is 600 s`).join(". ")],
+        ]);
     });
 
     it("skips what depends on a missing bucket and says so", async () => {
