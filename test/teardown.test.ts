@@ -133,6 +133,17 @@ describe("teardown against moto", function () {
         expect(report.rulesDisabled.map((r) => `${r.region}/${r.name}`).sort()).to.deep.equal(["eu-west-1/stackstate-eventbridge-rule", "us-east-1/renamed-by-hand"]);
         expect(report.flowLogsDeleted.map((f) => `${f.region}/${f.resourceId}`).sort())
             .to.deep.equal(REGIONS.flatMap((r) => w.vpcs[r].map((v) => `${r}/${v}`)).sort());
+        // Progress on stderr, in the seeds' order: rules, then flow logs, then the bucket.
+        const progress = stderr.trimEnd().split("\n");
+        expect(progress).to.deep.equal([
+            ...progress.slice(0, 2).filter((l) => l.startsWith("disabled rule ")),
+            ...progress.slice(2, 6).filter((l) => l.startsWith("deleted flow log ")),
+            `emptying bucket ${w.bucket}`,
+            "removed 1552 versions and 450 delete markers so far",
+            `deleted bucket ${w.bucket}`,
+        ]);
+        expect(progress.slice(0, 2).sort()).to.deep.equal(report.rulesDisabled.map((r) => `disabled rule ${r.name} in ${r.region}`).sort());
+        expect(progress.slice(2, 6).sort()).to.deep.equal(report.flowLogsDeleted.map((f) => `deleted flow log ${f.id} (${f.resourceId}) in ${f.region}`).sort());
         expect(deleteSizes.every((n) => n <= 1000)).to.equal(true);
         expect(deleteSizes.reduce((a, b) => a + b, 0)).to.equal(2002);
         expect(listings).to.be.at.least(3);
@@ -144,6 +155,24 @@ describe("teardown against moto", function () {
             buckets: { [w.bucket]: "missing", [UNRELATED_BUCKET]: before.buckets[UNRELATED_BUCKET] },
         });
         expect(before.buckets[UNRELATED_BUCKET]).to.deep.equal({ versions: 6, deleteMarkers: 1 });
+    });
+
+    it("waits --wait seconds for deliveries in flight after stopping the sources and before emptying", async () => {
+        const w = await world();
+        const log: string[] = [];
+        const code = await teardownCommand({ account: MOTO_ACCOUNT_ID, regions: REGIONS.join(","), wait: "45", yes: true, json: true }, {
+            io: { stdout: () => undefined, stderr: (t) => { log.push(t.trimEnd()); } },
+            interactive: false,
+            makeClients: () => clients,
+            confirm: async () => false,
+            sleep: async (ms) => { log.push(`slept ${ms} ms`); },
+        });
+        expect(code).to.equal(0);
+        const at = (prefix: string) => log.findIndex((l) => l.startsWith(prefix));
+        const lastFlowLog = log.map((l) => l.startsWith("deleted flow log ")).lastIndexOf(true);
+        expect(log.filter((l) => l.startsWith("slept"))).to.deep.equal(["slept 45000 ms"]);
+        expect([lastFlowLog >= 0, lastFlowLog < at("waiting 45 s"), at("waiting 45 s") < at("slept"), at("slept") < at(`emptying bucket ${w.bucket}`)])
+            .to.deep.equal([true, true, true, true]);
     });
 
     it("finishes the job when rerun after an interruption midway", async () => {
