@@ -3,7 +3,6 @@
  * stacks' outputs or from flags, with the same renderer the collector's user data uses
  * (model/agent-config.ts). See docs/collector.md.
  */
-import { Command } from "commander";
 import { promises as fs } from "fs";
 import * as path from "path";
 import { EXIT, ExitCode, UsageError } from "./exit-codes";
@@ -168,17 +167,3 @@ async function writeFiles(dir: string, files: AgentConfigFile[]): Promise<string
     return targets.map((t) => t.target);
 }
 
-export function registerAgentConfig(program: Command): void {
-    program
-        .command("agent-config")
-        .description("Render the StackState Agent's aws_topology check configuration: one YAML file per distinct ExternalId, one instance per monitored account.")
-        .option("--outputs <files...>", "outputs of monitored stacks, each saved with: pulumi stack output --json --show-secrets > FILE")
-        .option("--role-arn <arn>", "instead of --outputs, one account: its integration role ARN")
-        .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
-        .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
-        .option("--out <dir>", "write the files into DIR (created if missing) and print their paths; default: print the YAML")
-        .option("--json", "print { files: [{ fileName, accountIds, path | content }] } as JSON")
-        .action(async (flags: AgentConfigFlags) => {
-            process.exitCode = await agentConfigCommand(flags);
-        });
-}

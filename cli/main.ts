@@ -1,17 +1,7 @@
-/** The `stackstate-aws` command line: each command lives in its own module and registers itself here. */
+/** The `stackstate-aws` command line: commands are declared in commands.ts, each implemented in its own module. */
 import { Command, CommanderError } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
-import { registerPlan } from "./plan";
-import { registerVerify } from "./verify";
-import { registerTeardown } from "./teardown";
-import { registerAgentConfig } from "./agent-config";
-
-const COMMANDS: ((program: Command) => void)[] = [
-    registerPlan,
-    registerVerify,
-    registerTeardown,
-    registerAgentConfig,
-];
+import { COMMANDS } from "./commands";
 
 export function buildProgram(): Command {
     const program = new Command("stackstate-aws")

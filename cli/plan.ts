@@ -1,34 +1,18 @@
 /** `stackstate-aws plan`: the monitored-account program, run offline under Pulumi's mock engine. */
 import * as fs from "fs";
-import { Command } from "commander";
 import { EXIT, UsageError } from "./exit-codes";
-import type { PolicyPackConfigFile } from "./policy-analyzer";
+import { planStack, programConfig, PROJECT } from "./plan-engine";
+import { plannedResources, renderPlanJson, renderPlanTree, renderViolations } from "./plan-render";
+import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
 import { readStackConfigFile } from "./stack-config-file";
 
-interface PlanOptions {
+export interface PlanOptions {
     config: string;
     policyPackConfig?: string;
     json?: boolean;
 }
 
-export function registerPlan(program: Command): void {
-    program
-        .command("plan")
-        .description("Plan a monitored-account stack offline (no Pulumi CLI, no AWS): print the resources it creates, by region, and the policy pack's findings.")
-        .option("--config <file>", "Pulumi stack config file (config: { stackstate-aws:<key>: value })", "Pulumi.example.yaml")
-        .option("--policy-pack-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
-        .option("--json", "print { resources, violations } as JSON")
-        .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.")
-        .action(async (options: PlanOptions) => {
-            process.exitCode = await runPlan(options);
-        });
-}
-
 export async function runPlan(options: PlanOptions): Promise<number> {
-    // Loaded here, not at the top: Pulumi and gRPC take seconds to load, and other commands need neither.
-    const { planStack, programConfig, PROJECT } = await import("./plan-engine");
-    const { plannedResources, renderPlanJson, renderPlanTree, renderViolations } = await import("./plan-render");
-    const { analyzeStack } = await import("./policy-analyzer");
     const file = readStackConfigFile(options.config);
     const policyConfig = options.policyPackConfig ? readPolicyPackConfigFile(options.policyPackConfig) : undefined;
     const progress = (message: string) => { if (!options.json) process.stderr.write(`${message}\n`); };

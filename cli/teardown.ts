@@ -1,11 +1,10 @@
 /** `stackstate-aws teardown`: the seeds' manual uninstall as one idempotent command (see docs/verify-teardown.md). */
-import { Command } from "commander";
 import { EXIT, ExitCode, UsageError } from "./exit-codes";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
 import { CommandIo } from "./verify";
 import { askOnTerminal } from "./teardown/confirm";
-import { DEFAULT_WAIT_SECONDS, parseTeardownFlags, TeardownFlags } from "./teardown/options";
+import { parseTeardownFlags, TeardownFlags } from "./teardown/options";
 import { renderJson, renderOutcome, renderPlan } from "./teardown/render";
 import { runTeardown, TeardownDeps } from "./teardown/run";
 
@@ -58,18 +57,3 @@ export async function teardownCommand(flags: TeardownFlags, env: TeardownEnviron
     }
 }
 
-export function registerTeardown(program: Command): void {
-    program
-        .command("teardown")
-        .description("Remove the integration's data flow from an account before `pulumi destroy`: disable the rules, delete the flow logs, empty (and optionally delete) the logs bucket.")
-        .option("--account <id>", "the monitored account's 12-digit id")
-        .option("--regions <list>", "comma-separated regions the account captures, e.g. eu-west-1,us-east-1")
-        .option("--dry-run", "print what would be done and change nothing")
-        .option("--yes", "do not ask for confirmation")
-        .option("--delete-bucket", "delete the emptied bucket too")
-        .option("--wait <seconds>", `pause for deliveries in flight before emptying (default ${DEFAULT_WAIT_SECONDS})`)
-        .option("--json", "print the report as JSON")
-        .action(async (flags: TeardownFlags) => {
-            process.exitCode = await teardownCommand(flags);
-        });
-}

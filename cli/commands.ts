@@ -1,0 +1,77 @@
+/**
+ * The command line's surface: each command's name, flags and help. An implementation is loaded
+ * only when its command runs: Pulumi, gRPC and the AWS SDK each take seconds to load, and
+ * `--help` or one command should not pay for the others.
+ */
+import { Command } from "commander";
+import type { PlanOptions } from "./plan";
+import type { VerifyFlags } from "./verify/options";
+import type { TeardownFlags } from "./teardown/options";
+import type { AgentConfigFlags } from "./agent-config";
+import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
+import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
+
+function registerPlan(program: Command): void {
+    program
+        .command("plan")
+        .description("Plan a monitored-account stack offline (no Pulumi CLI, no AWS): print the resources it creates, by region, and the policy pack's findings.")
+        .option("--config <file>", "Pulumi stack config file (config: { stackstate-aws:<key>: value })", "Pulumi.example.yaml")
+        .option("--policy-pack-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
+        .option("--json", "print { resources, violations } as JSON")
+        .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.")
+        .action(async (options: PlanOptions) => {
+            process.exitCode = await (await import("./plan")).runPlan(options);
+        });
+}
+
+function registerVerify(program: Command): void {
+    program
+        .command("verify")
+        .description("Check that a live AWS account is wired for StackState: role trust and permissions, the logs bucket, and each region's event pipeline.")
+        .option("--role-arn <arn>", "ARN of the integration role, e.g. arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole")
+        .option("--external-id <id>", "the ExternalId the Agent presents")
+        .option("--regions <list>", "comma-separated regions the account captures, e.g. eu-west-1,us-east-1")
+        .option("--main-region <region>", "region of the logs bucket (default: the first of --regions)")
+        .option("--agent-profile <profile>", "AWS profile of a principal the role trusts (the Agent's), for the AssumeRole probes")
+        .option("--concurrency <n>", `regions checked at once (default ${DEFAULT_REGION_CONCURRENCY})`)
+        .option("--json", "print { checks: [{ id, region, status, message }] }")
+        .addHelpText("after", "\nExit codes: 0 all pass, 1 a check failed, 2 bad input, 3 some checks could not be evaluated.")
+        .action(async (flags: VerifyFlags) => {
+            process.exitCode = await (await import("./verify")).verifyCommand(flags);
+        });
+}
+
+function registerTeardown(program: Command): void {
+    program
+        .command("teardown")
+        .description("Remove the integration's data flow from an account before `pulumi destroy`: disable the rules, delete the flow logs, empty (and optionally delete) the logs bucket.")
+        .option("--account <id>", "the monitored account's 12-digit id")
+        .option("--regions <list>", "comma-separated regions the account captures, e.g. eu-west-1,us-east-1")
+        .option("--dry-run", "print what would be done and change nothing")
+        .option("--yes", "do not ask for confirmation")
+        .option("--delete-bucket", "delete the emptied bucket too")
+        .option("--wait <seconds>", `pause for deliveries in flight before emptying (default ${DEFAULT_WAIT_SECONDS})`)
+        .option("--json", "print the report as JSON")
+        .addHelpText("after", "\nExit codes: 0 done, 1 something could not be done (rerun to finish), 2 bad input or refused: nothing changed.")
+        .action(async (flags: TeardownFlags) => {
+            process.exitCode = await (await import("./teardown")).teardownCommand(flags);
+        });
+}
+
+function registerAgentConfig(program: Command): void {
+    program
+        .command("agent-config")
+        .description("Render the StackState Agent's aws_topology check configuration: one YAML file per distinct ExternalId, one instance per monitored account.")
+        .option("--outputs <files...>", "outputs of monitored stacks, each saved with: pulumi stack output --json --show-secrets > FILE")
+        .option("--role-arn <arn>", "instead of --outputs, one account: its integration role ARN")
+        .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
+        .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
+        .option("--out <dir>", "write the files into DIR (created if missing) and print their paths; default: print the YAML")
+        .option("--json", "print { files: [{ fileName, accountIds, path | content }] } as JSON")
+        .addHelpText("after", "\nExit codes: 0 rendered, 2 bad input: nothing written.")
+        .action(async (flags: AgentConfigFlags) => {
+            process.exitCode = await (await import("./agent-config")).agentConfigCommand(flags);
+        });
+}
+
+export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig];
