@@ -1,11 +1,12 @@
 /**
  * Planning the monitored-account program offline: `node -r ts-node/register/transpile-only bench/plan.ts`.
- * Targets: one account with 17 regions plans in <= 1.5 s; 100 such accounts grow linearly (the
- * per-account time of the 100 stays within 1.5x the single account's).
+ * Targets: one account with 17 regions plans in <= 1.5 s, both the first plan of a process (which
+ * loads Pulumi, @pulumi/aws and the program) and a warm one; 100 such accounts grow linearly (the
+ * per-account time of the 100 stays within 1.5x the single warm account's).
  *
- * Times `planStack`, the program under Pulumi's mock engine, in one warm process, as a CI matrix
- * job or an Automation API driver would run many stacks. Not timed: starting Node and loading
- * Pulumi (printed once), and the policy pack, which bench/policy.ts measures.
+ * Times `planStack`, the program under Pulumi's mock engine, in one process, as a CI matrix job or
+ * an Automation API driver would run many stacks. Not timed: starting Node itself, and the policy
+ * pack, which bench/policy.ts measures.
  */
 import { performance } from "perf_hooks";
 import { planStack } from "../cli/plan-engine";
@@ -35,9 +36,10 @@ async function planAccount(account: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-    const loadStart = performance.now();
-    await planAccount(0); // loads Pulumi, @pulumi/aws and the program once
-    console.log(`first plan, including loading Pulumi and the program: ${(performance.now() - loadStart).toFixed(0)} ms`);
+    const firstStart = performance.now();
+    await planAccount(0);
+    const firstMs = performance.now() - firstStart;
+    console.log(`first plan, including loading Pulumi and the program: ${firstMs.toFixed(0)} ms (target <= ${SINGLE_TARGET_MS} ms)`);
 
     const singleStart = performance.now();
     const resources = await planAccount(1);
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
         `(${(perAccount / singleMs).toFixed(2)}x the single account; target <= ${LINEARITY_TARGET}x)`);
     console.log(`heap used after ${ACCOUNTS + 2} plans: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
 
-    const met = singleMs <= SINGLE_TARGET_MS && perAccount / singleMs <= LINEARITY_TARGET;
+    const met = firstMs <= SINGLE_TARGET_MS && singleMs <= SINGLE_TARGET_MS && perAccount / singleMs <= LINEARITY_TARGET;
     console.log(met ? "targets met" : "TARGET MISSED");
     process.exitCode = met ? 0 : 1;
 }
