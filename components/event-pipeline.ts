@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     EVENT_RULE_NAME, eventBridgePrefix, eventBridgeRoleName, eventBridgeRolePolicy, eventPattern, FIREHOSE_SETTINGS,
-    FIREHOSE_STREAM_NAME, firehoseRoleName, firehoseRolePolicy, partitionOf, serviceTrustPolicy,
+    FIREHOSE_STREAM_NAME, firehoseRoleName, firehoseRolePolicy, partitionOf, PolicyDocument, serviceTrustPolicy,
 } from "../model";
 import { managedTags, policyJson, typeToken } from "./common";
 
@@ -46,20 +46,25 @@ export class EventPipeline extends pulumi.ComponentResource {
         const accountId = pulumi.output(args.accountId);
         const prefix = accountId.apply((account) => eventBridgePrefix(account, region));
 
-        this.firehoseRole = new aws.iam.Role(`${name}-firehose-role`, {
-            name: firehoseRoleName(region),
-            path: args.rolePath,
-            description: `Lets Firehose in ${region} deliver StackState events to the logs bucket.`,
-            assumeRolePolicy: policyJson(accountId.apply((account) => serviceTrustPolicy("firehose.amazonaws.com", account))),
-            permissionsBoundary: args.permissionsBoundaryArn,
-            tags,
-        }, { parent: this });
-        const firehosePolicy = new aws.iam.RolePolicy(`${name}-firehose-policy`, {
-            role: this.firehoseRole.id,
-            name: "deliver-to-logs-bucket",
-            policy: policyJson(pulumi.all([accountId, args.bucketName, args.objectKeyArn]).apply(([account, bucketName, objectKeyArn]) =>
-                firehoseRolePolicy({ partition, accountId: account, region, bucketName, bucketRegion: args.bucketRegion, objectKeyArn }))),
-        }, { parent: this });
+        // A role a service assumes to act for this account, with its one inline policy.
+        const serviceRole = (key: string, service: string, roleName: string, description: string, policyName: string, policy: pulumi.Output<PolicyDocument>) => {
+            const role = new aws.iam.Role(`${name}-${key}-role`, {
+                name: roleName,
+                path: args.rolePath,
+                description,
+                assumeRolePolicy: policyJson(accountId.apply((account) => serviceTrustPolicy(service, account))),
+                permissionsBoundary: args.permissionsBoundaryArn,
+                tags,
+            }, { parent: this });
+            const rolePolicy = new aws.iam.RolePolicy(`${name}-${key}-policy`, { role: role.id, name: policyName, policy: policyJson(policy) }, { parent: this });
+            return { role, rolePolicy };
+        };
+
+        const firehose = serviceRole("firehose", "firehose.amazonaws.com", firehoseRoleName(region),
+            `Lets Firehose in ${region} deliver StackState events to the logs bucket.`, "deliver-to-logs-bucket",
+            pulumi.all([accountId, args.bucketName, args.objectKeyArn]).apply(([account, bucketName, objectKeyArn]) =>
+                firehoseRolePolicy({ partition, accountId: account, region, bucketName, bucketRegion: args.bucketRegion, objectKeyArn })));
+        this.firehoseRole = firehose.role;
 
         // Records go to S3 as they come: no processing, no delimiter (the Agent reads concatenated
         // JSON and drops everything after a newline), GZIP, Firehose's default object names.
@@ -78,21 +83,12 @@ export class EventPipeline extends pulumi.ComponentResource {
             },
             serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: args.streamKeyArn },
             tags,
-        }, { parent: this, dependsOn: [firehosePolicy] });
+        }, { parent: this, dependsOn: [firehose.rolePolicy] });
 
-        this.eventBridgeRole = new aws.iam.Role(`${name}-eventbridge-role`, {
-            name: eventBridgeRoleName(region),
-            path: args.rolePath,
-            description: `Lets EventBridge in ${region} put StackState events into the Firehose stream.`,
-            assumeRolePolicy: policyJson(accountId.apply((account) => serviceTrustPolicy("events.amazonaws.com", account))),
-            permissionsBoundary: args.permissionsBoundaryArn,
-            tags,
-        }, { parent: this });
-        const eventBridgePolicy = new aws.iam.RolePolicy(`${name}-eventbridge-policy`, {
-            role: this.eventBridgeRole.id,
-            name: "put-into-stream",
-            policy: policyJson(accountId.apply((account) => eventBridgeRolePolicy(region, account))),
-        }, { parent: this });
+        const eventBridge = serviceRole("eventbridge", "events.amazonaws.com", eventBridgeRoleName(region),
+            `Lets EventBridge in ${region} put StackState events into the Firehose stream.`, "put-into-stream",
+            accountId.apply((account) => eventBridgeRolePolicy(region, account)));
+        this.eventBridgeRole = eventBridge.role;
 
         this.rule = new aws.cloudwatch.EventRule(`${name}-rule`, {
             name: EVENT_RULE_NAME,
@@ -107,7 +103,7 @@ export class EventPipeline extends pulumi.ComponentResource {
             targetId: "stackstate-firehose",
             arn: this.stream.arn,
             roleArn: this.eventBridgeRole.arn,
-        }, { parent: this, dependsOn: [eventBridgePolicy] });
+        }, { parent: this, dependsOn: [eventBridge.rolePolicy] });
 
         this.streamArn = this.stream.arn;
         this.registerOutputs({ streamArn: this.streamArn, ruleArn: this.rule.arn });

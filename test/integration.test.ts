@@ -137,6 +137,10 @@ describe("StackStateAwsIntegration", () => {
             const eventBridgeRole = d.one(ROLE, (r) => r.inputs.name === `StackStateEventBridgeRole-${region}`);
             expect(d.inputs(target)).to.deep.include({ rule: rule.outputs.name, arn: stream.outputs.arn, roleArn: eventBridgeRole.outputs.arn });
             expect(eventBridgeRole.region).to.equal(region);
+            // Created only once their roles may act: Firehose checks its role's access at creation.
+            const policyOf = (key: string) => d.one("aws:iam/rolePolicy:RolePolicy", (p) => p.name.endsWith(`events-${region}-${key}-policy`));
+            expect(stream.dependencies).to.include(policyOf("firehose").urn);
+            expect(target.dependencies).to.include(policyOf("eventbridge").urn);
             expect(d.one(ROLE, (r) => r.inputs.name === `StackStateFirehoseRole-${region}`).region).to.equal(region);
         }
         expect(d.ofType(STREAM)).to.have.length(3);
