@@ -66,8 +66,9 @@ export class MockEngine {
     /** Makes this engine the process's engine again (after another one replaced it). */
     install(): void {
         pulumi.runtime.setMocks(this.aws, this.project, this.stack, false);
-        this.qualifyUrnsAsTheEngineDoes();
-        this.recordRegistrations();
+        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+        this.qualifyUrnsAsTheEngineDoes(monitor);
+        this.recordRegistrations(monitor);
     }
 
     /**
@@ -75,16 +76,14 @@ export class MockEngine {
      * prefixes the parent's whole type chain (`Outer$Inner$aws:iam/role:Role`). Plans print URNs
      * and policies report them, so they must be the engine's.
      */
-    private qualifyUrnsAsTheEngineDoes(): void {
-        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+    private qualifyUrnsAsTheEngineDoes(monitor: any): void {
         monitor.newUrn = (parent: string | undefined, type: string, name: string): string => {
             const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
             return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
         };
     }
 
-    private recordRegistrations(): void {
-        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+    private recordRegistrations(monitor: any): void {
         const register = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
             const providers: Record<string, string> = {};
