@@ -4,11 +4,9 @@
  * (model/agent-config.ts). See docs/collector.md.
  */
 import { promises as fs } from "fs";
-import * as path from "path";
 import { EXIT, ExitCode, UsageError } from "./exit-codes";
-import {
-    AGENT_CONFIG_MARKER, AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile,
-} from "../model/agent-config";
+import { AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile } from "../model/agent-config";
+import { writeAgentConfigFiles } from "./agent-config-write";
 import { monitoredAccountFromOutputs } from "../model/stack-outputs";
 
 export interface AgentConfigFlags {
@@ -17,6 +15,7 @@ export interface AgentConfigFlags {
     externalId?: string;
     regions?: string;
     out?: string;
+    removeStale?: boolean;
     json?: boolean;
 }
 
@@ -30,25 +29,27 @@ const processIo: CommandIo = {
     stderr: (text) => process.stderr.write(text),
 };
 
-/** The files contain ExternalIds: a new file is readable by its owner only. */
-const FILE_MODE = 0o600;
-/** A file rewritten keeps its owner, group and mode (e.g. the Agent's group may read it), but never access for others. */
-const NO_ACCESS_FOR_OTHERS = 0o770;
-
 /** Renders and prints or writes the configuration; bad input throws UsageError (exit 2) before anything is written. */
 export async function agentConfigCommand(flags: AgentConfigFlags, io: CommandIo = processIo): Promise<ExitCode> {
+    if (flags.removeStale && flags.out === undefined) throw new UsageError("--remove-stale needs --out DIR");
     const files = render(await accountsFrom(flags));
-    const written = flags.out === undefined ? undefined : await writeFiles(flags.out, files);
+    const result = flags.out === undefined ? undefined : await writeAgentConfigFiles(flags.out, files, { removeStale: flags.removeStale });
+    const kept = result ? result.stale.filter((f) => !result.removed.includes(f)) : [];
     if (flags.json) {
         // Each file with the accounts it covers, and either where it was written or its content.
         const listed = files.map((f, i) => ({
             fileName: f.fileName,
             accountIds: f.accountIds,
-            ...(written ? { path: written[i] } : { content: f.content }),
+            ...(result ? { path: result.written[i] } : { content: f.content }),
         }));
-        io.stdout(`${JSON.stringify({ files: listed }, null, 2)}\n`);
-    } else if (written) {
-        for (const target of written) io.stdout(`${target}\n`);
+        const stale = result ? { stale: kept, removed: result.removed } : {};
+        io.stdout(`${JSON.stringify({ files: listed, ...stale }, null, 2)}\n`);
+    } else if (result) {
+        for (const target of result.written) io.stdout(`${target}\n`);
+        for (const file of result.removed) io.stderr(`removed ${file}: written earlier for accounts not rendered now\n`);
+        if (kept.length > 0) {
+            io.stderr(`not needed by these accounts, left in place: ${kept.join(", ")} (written earlier by stackstate-aws; the Agent still reads ${kept.length > 1 ? "them" : "it"}). Rerun with --remove-stale to remove ${kept.length > 1 ? "them" : "it"}.\n`);
+        }
     } else {
         io.stdout(files.map((f) => f.content).join("---\n"));
     }
@@ -129,41 +130,3 @@ function render(sourced: Sourced): AgentConfigFile[] {
         throw error;
     }
 }
-
-/**
- * Writes into dir, refusing (before writing anything) to replace a file this package did not
- * write, or anything that is not a plain file (a link could point anywhere).
- */
-async function writeFiles(dir: string, files: AgentConfigFile[]): Promise<string[]> {
-    const stat = await fs.stat(dir).catch(() => undefined);
-    if (stat && !stat.isDirectory()) throw new UsageError(`--out ${dir} is not a directory`);
-    const targets = await Promise.all(files.map(async (file) => {
-        const target = path.join(dir, file.fileName);
-        return { file, target, existing: await fs.lstat(target).catch(() => undefined) };
-    }));
-    const foreign: string[] = [];
-    const special: string[] = [];
-    for (const { target, existing } of targets) {
-        if (existing === undefined) continue;
-        if (!existing.isFile()) special.push(target);
-        else if (!(await fs.readFile(target, "utf8")).startsWith(AGENT_CONFIG_MARKER)) foreign.push(target);
-    }
-    const them = (paths: string[]) => (paths.length > 1 ? "them" : "it");
-    const refusals = [
-        ...(foreign.length > 0 ? [`not overwriting ${foreign.join(", ")}: not written by stackstate-aws (no "${AGENT_CONFIG_MARKER}" first line); move ${them(foreign)} away or choose another --out`] : []),
-        ...(special.length > 0 ? [`not overwriting ${special.join(", ")}: not a regular file; move ${them(special)} away or choose another --out`] : []),
-    ];
-    if (refusals.length > 0) throw new UsageError(refusals.join("\n"));
-    await fs.mkdir(dir, { recursive: true });
-    for (const { file, target, existing } of targets) {
-        if (existing) {
-            // Narrow the mode before the new content is in the file, not after.
-            await fs.chmod(target, existing.mode & NO_ACCESS_FOR_OTHERS);
-            await fs.writeFile(target, file.content);
-        } else {
-            await fs.writeFile(target, file.content, { mode: FILE_MODE, flag: "wx" });
-        }
-    }
-    return targets.map((t) => t.target);
-}
-

@@ -66,8 +66,9 @@ function registerAgentConfig(program: Command): void {
         .option("--role-arn <arn>", "instead of --outputs, one account: its integration role ARN")
         .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
         .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
-        .option("--out <dir>", "write the files into DIR (created if missing) and print their paths; default: print the YAML")
-        .option("--json", "print { files: [{ fileName, accountIds, path | content }] } as JSON")
+        .option("--out <dir>", "write the files into DIR (created if missing), each atomically, and print their paths; default: print the YAML")
+        .option("--remove-stale", "with --out: remove files stackstate-aws rendered into DIR earlier that these accounts no longer need (default: name them)")
+        .option("--json", "print { files: [{ fileName, accountIds, path | content }], stale, removed } as JSON")
         .addHelpText("after", "\nExit codes: 0 rendered, 2 bad input: nothing written.")
         .action(async (flags: AgentConfigFlags) => {
             process.exitCode = await (await import("./agent-config")).agentConfigCommand(flags);

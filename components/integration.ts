@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    AGENT_GLOBAL_REGION, ApiGatewayAccess, FlowLogSelection, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
+    agentInstanceRegions, ApiGatewayAccess, FlowLogSelection, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
     partitionOf,
 } from "../model";
 import { typeToken } from "./common";
@@ -155,7 +155,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
         this.streamArns = pulumi.all(Object.fromEntries(this.regions.map((r) => [r, pipelines[r].streamArn])));
         this.agentInstance = this.roleArn.apply((roleArn) => ({
             role_arn: roleArn,
-            regions: [AGENT_GLOBAL_REGION, ...this.regions],
+            regions: agentInstanceRegions(this.regions),
         }));
         this.registerOutputs({
             accountId: this.accountId,

@@ -6,6 +6,7 @@
  *   the renderer's input, shared by the collector's config and `agent-config`.
  */
 import { AGENT_GLOBAL_REGION, KNOWN_REGIONS } from "./regions";
+import { AGENT_APIS } from "./aws-topology-check";
 import { CONFIG_SCHEMA } from "./config-schema";
 import { EXTERNAL_ID_AWS_MIN_LENGTH, EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH, EXTERNAL_ID_PATTERN } from "./external-id";
 
@@ -19,13 +20,16 @@ const AGENT_REGION = {
     "x-rule": `must be ${AGENT_GLOBAL_REGION} or a known AWS region code (${KNOWN_REGIONS.join(", ")})`,
 };
 const INTERVAL = { type: "integer", minimum: 1, "x-rule": "must be a whole number of seconds, at least 1" };
-/** `api` or `api|filter`, the api being a boto3 client name (ec2, s3, elbv2...). */
+/**
+ * `api` or `api|filter`: an API of the check's registry (it skips unknown names without a word),
+ * and a filter the check matches as a substring (it keeps only what follows the first `|`).
+ */
 const API_TO_RUN = {
     type: "string",
-    pattern: "^[a-z0-9-]+(\\|.+)?$",
-    "x-rule": "entries must be an AWS API name, optionally with a filter (api or api|filter)",
+    pattern: `^(${AGENT_APIS.join("|")})(\\|[^|]+)?$`,
+    "x-rule": `entries must be one of the check's APIs (${AGENT_APIS.join(", ")}), optionally with a filter (api|filter)`,
 };
-const API_LIST = { type: "array", minItems: 1, items: API_TO_RUN, "x-rule": "must be a non-empty list of API names (api or api|filter)" };
+const API_LIST = { type: "array", minItems: 1, items: API_TO_RUN, "x-rule": "must be a non-empty list of the check's API names (api or api|filter)" };
 const TAG_LIST = {
     type: "array",
     items: { type: "string", minLength: 1, "x-rule": "entries must be non-empty strings such as key:value" },

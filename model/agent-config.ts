@@ -6,8 +6,15 @@
  * ExternalId and each group becomes its own file in `conf.d/aws_topology.d/`, one instance per
  * account. The Agent loads every YAML file in a check's folder, as the Datadog Agent it derives
  * from does; this layout rests on that.
+ *
+ * What the check itself requires of these files (docs/aws-topology-check.md):
+ * - `global` comes after every real region (agentInstanceRegions);
+ * - the Agent parses YAML 1.1, so every string is quoted and the text must read the same under
+ *   YAML 1.1 and 1.2 (agentConfigFileProblems checks both);
+ * - `apis_to_run` names come from the check's registry, which skips any other name silently.
  */
-import YAML, { Scalar } from "yaml";
+import { isDeepStrictEqual } from "util";
+import YAML from "yaml";
 import { AGENT_GLOBAL_REGION, partitionOf, isKnownRegion } from "./regions";
 import { AWS_TOPOLOGY_CHECK_SCHEMA, MONITORED_ACCOUNT_SCHEMA } from "./agent-config-schema";
 import { compileSchema, SchemaProblem, validateWithSchema } from "./schema-problems";
@@ -25,7 +32,7 @@ const FILE_PREFIX = "stackstate-aws-";
 export interface MonitoredAccount {
     roleArn: string;
     externalId: string;
-    /** Regions to read; `global` is added when missing. */
+    /** Regions to read; `global` is added when missing and always rendered last. */
     regions: string[];
     /** Seconds between runs. Default: 60. */
     collectionInterval?: number;
@@ -44,7 +51,7 @@ export interface AgentConfigOptions {
     fullRunInterval?: number;
 }
 
-/** Accounts that share an ExternalId, hence a file. */
+/** Accounts that share an ExternalId, hence a file; accounts in account-id order. */
 export interface AgentConfigGroup {
     fileName: string;
     accountIds: string[];
@@ -96,6 +103,12 @@ export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: A
         if (foreign.length > 0) {
             problems.push(`${prefix}${field("regions")} must be in the role's partition '${partition}', got ${foreign.join(", ")}`);
         }
+        const names = (account.apisToRun ?? []).map((entry) => entry.split("|")[0]);
+        const repeated = [...new Set(names.filter((name, j) => names.indexOf(name) !== j))];
+        if (repeated.length > 0) {
+            // The check would run such an API once per entry, each time in full.
+            problems.push(`${prefix}${field("apisToRun")} names ${repeated.join(", ")} more than once; give each API once (one filter each)`);
+        }
         const accountId = accountIdOf(account.roleArn);
         const first = firstIndexByAccount.get(accountId);
         if (first !== undefined) {
@@ -107,13 +120,21 @@ export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: A
     return problems;
 }
 
-/** Groups accounts by ExternalId, in order of first appearance; throws AgentConfigError on bad accounts. */
+/**
+ * Groups accounts by ExternalId; throws AgentConfigError on bad accounts. The result depends on
+ * the set of accounts, not on their order: a file is named after the lowest account id it lists
+ * (unique, as each account is in one file only), accounts and files are in account-id order, so
+ * the same accounts given in another order give the same files.
+ */
 export function groupByExternalId(accounts: MonitoredAccount[], naming?: AccountNaming): AgentConfigGroup[] {
     const problems = monitoredAccountProblems(accounts, naming);
     if (accounts.length === 0) problems.push("at least one monitored account is needed");
     if (problems.length > 0) throw new AgentConfigError(problems);
+    const byAccountId = (a: MonitoredAccount, b: MonitoredAccount) => accountIdOf(a.roleArn).localeCompare(accountIdOf(b.roleArn));
     const groups = new Map<string, MonitoredAccount[]>();
-    for (const account of accounts) groups.set(account.externalId, [...(groups.get(account.externalId) ?? []), account]);
+    for (const account of [...accounts].sort(byAccountId)) {
+        groups.set(account.externalId, [...(groups.get(account.externalId) ?? []), account]);
+    }
     return [...groups].map(([externalId, members]) => {
         const accountIds = members.map((a) => accountIdOf(a.roleArn));
         return { fileName: `${FILE_PREFIX}${accountIds[0]}.yaml`, accountIds, externalId, accounts: members };
@@ -130,9 +151,7 @@ export function isRenderedFileName(fileName: string): boolean {
  * EXTERNAL_ID_PLACEHOLDER so a template can travel without the secret.
  */
 export function renderAgentConfigFile(group: AgentConfigGroup, options: AgentConfigOptions & { externalId?: string } = {}): string {
-    const externalId = new Scalar(options.externalId ?? group.externalId);
-    // Quoted whatever its characters, so the host can substitute any valid ExternalId.
-    externalId.type = Scalar.QUOTE_SINGLE;
+    const externalId = options.externalId ?? group.externalId;
     const doc = new YAML.Document({
         init_config: {
             // Empty: the Agent uses the instance profile (or whatever credential chain it runs with).
@@ -147,7 +166,9 @@ export function renderAgentConfigFile(group: AgentConfigGroup, options: AgentCon
         `${AGENT_CONFIG_MARKER.replace(/^# /, " ")}: the ${AWS_TOPOLOGY_CHECK} check for account${group.accountIds.length > 1 ? "s" : ""} ${group.accountIds.join(", ")}.`,
         " external_id is per file, so each ExternalId has its own file; the Agent loads every file here.",
     ].join("\n");
-    const content = doc.toString({ singleQuote: true });
+    // Every string value quoted: plain `yes`, `on`, `12:30` or `1_000` are booleans and numbers
+    // under the Agent's YAML 1.1. Quoted, the ExternalId can also be swapped for any valid one.
+    const content = doc.toString({ singleQuote: true, defaultStringType: "QUOTE_SINGLE", defaultKeyType: "PLAIN" });
     const problems = agentConfigFileProblems(content);
     if (problems.length > 0) {
         // The input was validated, so this is a defect of the renderer, not of the input.
@@ -165,11 +186,33 @@ export function renderAgentConfig(accounts: MonitoredAccount[], options: AgentCo
     }));
 }
 
-/** Parses a conf.yaml text and checks it against the check's schema; `[]` when it conforms. */
+/**
+ * Parses a conf.yaml text as YAML 1.1 (what the Agent's parser reads) and as YAML 1.2, and checks
+ * that both read the same and conform to the check's schema; `[]` when it does.
+ */
 export function agentConfigFileProblems(content: string): string[] {
-    const doc = YAML.parseDocument(content);
-    if (doc.errors.length > 0) return doc.errors.map((e) => `not valid YAML: ${e.message}`);
-    return agentConfigProblems(doc.toJS());
+    const parsed = (["1.1", "1.2"] as const).map((version) => ({ version, doc: YAML.parseDocument(content, { version }) }));
+    const errors = parsed.flatMap(({ version, doc }) => doc.errors.map((e) => `not valid YAML ${version}: ${e.message}`));
+    if (errors.length > 0) return errors;
+    const [asAgent, asYaml12] = parsed.map(({ doc }) => doc.toJS() as unknown);
+    const problems = agentConfigProblems(asAgent).map((p) => `under YAML 1.1: ${p}`);
+    if (problems.length > 0) return problems;
+    const differences = differingPaths(asAgent, asYaml12);
+    if (differences.length > 0) {
+        return differences.map((at) => `${at} reads differently under YAML 1.1 and 1.2 (an unquoted yes, on, 12:30 or 1_000?); quote it`);
+    }
+    return agentConfigProblems(asYaml12);
+}
+
+/** Paths (`instances[0].tags[1]`) where two parsed values differ; secrets are named, never shown. */
+function differingPaths(a: unknown, b: unknown, at = ""): string[] {
+    if (isDeepStrictEqual(a, b)) return [];
+    if (a && b && typeof a === "object" && typeof b === "object" && Array.isArray(a) === Array.isArray(b)) {
+        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+        return keys.flatMap((k) => differingPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k],
+            Array.isArray(a) ? `${at}[${k}]` : at ? `${at}.${k}` : k));
+    }
+    return [at || "(root)"];
 }
 
 /** Checks a parsed conf.yaml against the check's schema; external_id is never echoed. */
@@ -178,11 +221,22 @@ export function agentConfigProblems(config: unknown): string[] {
         .map((p: SchemaProblem) => `${p.key} ${p.message}`);
 }
 
+/**
+ * The regions of an instance: the real ones as given, then `global`, which must come last. For
+ * `global` the check opens a us-east-1 session, reads the us-east-1 event prefix, and hands those
+ * events to its global registry (route53 only): the lookup fails and ends the whole update, after
+ * the objects it read are deleted. Placed first, that aborts the events of every region after it
+ * and the flow logs on every run; placed last, only objects that land between the us-east-1
+ * pass and the global pass are lost, and that run's flow-log update.
+ */
+export function agentInstanceRegions(regions: readonly string[]): string[] {
+    return [...regions.filter((r) => r !== AGENT_GLOBAL_REGION), AGENT_GLOBAL_REGION];
+}
+
 function instanceOf(account: MonitoredAccount): Record<string, unknown> {
-    const regions = [AGENT_GLOBAL_REGION, ...account.regions.filter((r) => r !== AGENT_GLOBAL_REGION)];
     return {
         role_arn: account.roleArn,
-        regions,
+        regions: agentInstanceRegions(account.regions),
         collection_interval: account.collectionInterval ?? DEFAULT_COLLECTION_INTERVAL,
         ...(account.apisToRun ? { apis_to_run: account.apisToRun } : {}),
         ...(account.logBucketName ? { log_bucket_name: account.logBucketName } : {}),

@@ -21,6 +21,7 @@ export * from "./rules/agent";
 export * from "./rules/bucket";
 export * from "./schema-problems";
 export * from "./stack-outputs";
+export * from "./aws-topology-check";
 export * from "./agent-config-schema";
 export * from "./agent-config";
 export * from "./collector-settings";

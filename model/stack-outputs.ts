@@ -15,7 +15,7 @@ export const STACK_OUTPUTS = {
     bucketName: "bucketName",
     bucketArn: "bucketArn",
     streamArns: "streamArns",
-    /** `{ role_arn, regions: ["global", ...regions] }`: the account's aws_topology instance. */
+    /** `{ role_arn, regions: [...regions, "global"] }`: the account's aws_topology instance (global last, see agentInstanceRegions). */
     agentInstance: "agentInstance",
 } as const;
 

@@ -19,7 +19,7 @@ function stackOutputs(account: string, externalId: string, regions: string[]): R
         accountId: account, roleArn: roleArn(account), externalId, regions, mainRegion: regions[0],
         bucketName: `stackstate-logs-${account}`, bucketArn: `arn:aws:s3:::stackstate-logs-${account}`,
         streamArns: Object.fromEntries(regions.map((r) => [r, `arn:aws:firehose:${r}:${account}:deliverystream/stackstate-eventbridge-stream`])),
-        agentInstance: { role_arn: roleArn(account), regions: ["global", ...regions] },
+        agentInstance: { role_arn: roleArn(account), regions: [...regions, "global"] },
     };
 }
 
@@ -93,6 +93,8 @@ describe("stackstate-aws agent-config", () => {
         const written = JSON.parse((await run({ outputs: [files.b], out, json: true })).stdout);
         expect(written).to.deep.equal({
             files: [{ fileName: "stackstate-aws-444455556666.yaml", accountIds: ["444455556666"], path: path.join(out, "stackstate-aws-444455556666.yaml") }],
+            stale: [],
+            removed: [],
         });
         expect(await fs.readFile(written.files[0].path, "utf8")).to.equal(expected[1].content);
     });
@@ -101,7 +103,7 @@ describe("stackstate-aws agent-config", () => {
         const { stdout } = await run({ roleArn: roleArn("111122223333"), externalId: ID_A, regions: "eu-west-1, us-east-1" });
         expect(YAML.parse(stdout)).to.deep.equal({
             init_config: { aws_access_key_id: "", aws_secret_access_key: "", external_id: ID_A },
-            instances: [{ role_arn: roleArn("111122223333"), regions: ["global", "eu-west-1", "us-east-1"], collection_interval: 60 }],
+            instances: [{ role_arn: roleArn("111122223333"), regions: ["eu-west-1", "us-east-1", "global"], collection_interval: 60 }],
         });
     });
 
@@ -130,6 +132,47 @@ describe("stackstate-aws agent-config", () => {
         await run({ outputs: [files.b], out });
         expect((await fs.stat(target)).mode & 0o777).to.equal(0o660);
         expect(YAML.parse(await fs.readFile(target, "utf8")).init_config.external_id).to.equal(ID_A);
+    });
+
+    it("writes the same files for the same accounts in any order of --outputs", async () => {
+        const out = path.join(dir, "out");
+        const first = await run({ outputs: [files.a, files.b, files.c], out });
+        const contents = async () => Promise.all((await fs.readdir(out)).sort().map(async (n) => [n, await fs.readFile(path.join(out, n), "utf8")]));
+        const before = await contents();
+        const again = await run({ outputs: [files.c, files.b, files.a], out });
+        expect(again).to.deep.equal(first);
+        expect(await contents()).to.deep.equal(before);
+    });
+
+    it("names the files it wrote earlier that the accounts no longer need, and removes them only with --remove-stale", async () => {
+        const out = path.join(dir, "out");
+        await run({ outputs: [files.a, files.b, files.c], out });
+        const stale = path.join(out, "stackstate-aws-444455556666.yaml");
+        const kept = path.join(out, "stackstate-aws-111122223333.yaml");
+        await fs.writeFile(path.join(out, "stackstate-aws-999999999999.yaml"), "init_config: {}\n");
+        await fs.writeFile(path.join(out, "other.yaml"), "# Managed by stackstate-aws: renamed by hand\n");
+
+        const named = await run({ outputs: [files.a, files.c], out });
+        expect(named.stdout).to.equal(`${kept}\n`);
+        expect(named.stderr).to.equal(`not needed by these accounts, left in place: ${stale} (written earlier by stackstate-aws; the Agent still reads it). Rerun with --remove-stale to remove it.\n`);
+        expect((await fs.readdir(out)).sort()).to.deep.equal(["other.yaml", "stackstate-aws-111122223333.yaml", "stackstate-aws-444455556666.yaml", "stackstate-aws-999999999999.yaml"]);
+
+        const json = JSON.parse((await run({ outputs: [files.a, files.c], out, json: true })).stdout);
+        expect([json.stale, json.removed]).to.deep.equal([[stale], []]);
+
+        const removed = await run({ outputs: [files.a, files.c], out, removeStale: true });
+        expect(removed.stderr).to.equal(`removed ${stale}: written earlier for accounts not rendered now\n`);
+        // Neither a file without the marker nor one with another name is this renderer's to remove.
+        expect((await fs.readdir(out)).sort()).to.deep.equal(["other.yaml", "stackstate-aws-111122223333.yaml", "stackstate-aws-999999999999.yaml"]);
+        expect(await usageError({ outputs: [files.a], removeStale: true })).to.equal("--remove-stale needs --out DIR");
+    });
+
+    it("refuses an --out it cannot create or write into, before writing anything, and leaves no temporary files", async () => {
+        const under = path.join(files.b, "conf.d");
+        expect(await usageError({ outputs: [files.a], out: under })).to.equal(`--out ${under} cannot be created: ${files.b} is not a directory`);
+        const out = path.join(dir, "out");
+        await run({ outputs: [files.a, files.b], out });
+        expect((await fs.readdir(out)).filter((n) => n.startsWith("."))).to.deep.equal([]);
     });
 
     it("refuses to write through a link or over a directory, and then writes nothing", async () => {

@@ -21,7 +21,7 @@ const accounts: MonitoredAccount[] = [
 ];
 
 describe("agent-config renderer", () => {
-    it("writes one file per distinct ExternalId, one instance per account, global first", () => {
+    it("writes one file per distinct ExternalId, one instance per account, every string quoted", () => {
         const files = renderAgentConfig(accounts, { fullRunInterval: 1800 });
         expect(files.map((f) => [f.fileName, f.accountIds])).to.deep.equal([
             ["stackstate-aws-111122223333.yaml", ["111122223333", "777788889999"]],
@@ -37,25 +37,65 @@ describe("agent-config renderer", () => {
             "  external_id: 'other:external/id@example.com'",
             "  full_run_interval: 1800",
             "instances:",
-            "  - role_arn: arn:aws:iam::444455556666:role/stackstate/StackStateAwsIntegrationRole",
+            "  - role_arn: 'arn:aws:iam::444455556666:role/stackstate/StackStateAwsIntegrationRole'",
             "    regions:",
-            "      - global",
-            "      - eu-central-1",
+            "      - 'eu-central-1'",
+            "      - 'global'",
             "    collection_interval: 120",
             "",
         ].join("\n"));
         expect(YAML.parse(files[0].content)).to.deep.equal({
             init_config: { aws_access_key_id: "", aws_secret_access_key: "", external_id: ID_A, full_run_interval: 1800 },
             instances: [
-                { role_arn: roleArn("111122223333"), regions: ["global", "eu-west-1", "us-east-1"], collection_interval: 60 },
+                { role_arn: roleArn("111122223333"), regions: ["eu-west-1", "us-east-1", "global"], collection_interval: 60 },
                 {
-                    role_arn: roleArn("777788889999"), regions: ["global", "us-west-2"], collection_interval: 60,
+                    role_arn: roleArn("777788889999"), regions: ["us-west-2", "global"], collection_interval: 60,
                     apis_to_run: ["ec2", "s3|my-bucket"], log_bucket_name: "events-777788889999",
                     flowlog_bucket_name: "flows-777788889999", tags: ["env:prod"],
                 },
             ],
         });
         for (const file of files) expect(agentConfigFileProblems(file.content)).to.deep.equal([]);
+    });
+
+    it("puts global after every real region: the check's global pass reads us-east-1's events and fails on them, ending that update", () => {
+        const regionsOf = (regions: string[]) => YAML.parse(renderAgentConfig([{ ...accounts[0], regions }])[0].content).instances[0].regions;
+        expect(regionsOf(["us-east-1", "eu-west-1"])).to.deep.equal(["us-east-1", "eu-west-1", "global"]);
+        expect(regionsOf(["global", "us-east-1"])).to.deep.equal(["us-east-1", "global"]);
+        expect(regionsOf(["eu-west-1", "global", "us-west-2"])).to.deep.equal(["eu-west-1", "us-west-2", "global"]);
+    });
+
+    it("gives the same files whatever the order of the accounts: named after the lowest account id, accounts in id order", () => {
+        const forward = renderAgentConfig(accounts);
+        const reversed = renderAgentConfig([...accounts].reverse());
+        expect(reversed).to.deep.equal(forward);
+        const later = renderAgentConfig([{ ...accounts[2], roleArn: roleArn("000011112222") }, accounts[0], accounts[1]]);
+        expect(later.map((f) => [f.fileName, f.accountIds])).to.deep.equal([
+            ["stackstate-aws-000011112222.yaml", ["000011112222", "111122223333"]],
+            ["stackstate-aws-444455556666.yaml", ["444455556666"]],
+        ]);
+    });
+
+    it("writes strings that YAML 1.1 (the Agent's parser) and YAML 1.2 both read as the same strings", () => {
+        const tricky = ["yes", "no", "on", "off", "true", "y", "~", "null", "12:30", "1_000", "0o17", "017", "0x1F", "1e3", ".inf", "2024-01-01", "key: value", "# not a comment", "it's"];
+        const [file] = renderAgentConfig([{ ...accounts[0], tags: tricky, apisToRun: ["ec2|on", "s3|1_000"] }]);
+        for (const version of ["1.1", "1.2"] as const) {
+            const instance = YAML.parse(file.content, { version }).instances[0];
+            expect(instance.tags, `tags under YAML ${version}`).to.deep.equal(tricky);
+            expect(instance.apis_to_run, `apis_to_run under YAML ${version}`).to.deep.equal(["ec2|on", "s3|1_000"]);
+        }
+        expect(agentConfigFileProblems(file.content)).to.deep.equal([]);
+    });
+
+    it("accepts only the check's own API names in apisToRun, with an optional filter, each API once", () => {
+        const problemsOf = (apisToRun: string[]) => monitoredAccountProblems([{ ...accounts[0], apisToRun }], { label: () => "" });
+        expect(problemsOf(["ec2", "elbv2|loadbalancers", "route53", "route53domains|domains", "stepfunctions"])).to.deep.equal([]);
+        const [unknown] = problemsOf(["ec2", "cloudfront", "s3|a|b", "EC2"]);
+        expect(unknown).to.match(/^apisToRun entries must be one of the check's APIs \(apigateway, autoscaling, .*route53, route53domains\), optionally with a filter \(api\|filter\) \(at \[1\]\), got "cloudfront"/);
+        expect(unknown).to.contain('(at [2]), got "s3|a|b"').and.to.contain('(at [3]), got "EC2"').and.not.to.contain('"ec2"');
+        expect(problemsOf(["ec2|instances", "s3", "ec2|vpcs"])).to.deep.equal([
+            "apisToRun names ec2 more than once; give each API once (one filter each)",
+        ]);
     });
 
     it("leaves full_run_interval to the Agent unless asked", () => {
@@ -135,7 +175,7 @@ describe("aws_topology check schema", () => {
             (c.instances[0] as any).log_bucket_name = "Bad_Bucket";
         });
         expect(problems).to.deep.equal([
-            "instances has unknown key 'colour' (at [0]); known keys are: role_arn, regions, collection_interval, min_collection_interval, apis_to_run, log_bucket_name, flowlog_bucket_name, tags; must be a non-empty list of distinct regions (at [0].regions), got [\"global\",\"eu-west-1\",\"eu-west-1\"]; must be a whole number of seconds, at least 1 (at [0].collection_interval), got 0; entries must be an AWS API name, optionally with a filter (api or api|filter) (at [0].apis_to_run[1]), got \"S3!\"; must be an S3 bucket name (3-63 characters of a-z, 0-9, . and -) (at [0].log_bucket_name), got \"Bad_Bucket\"",
+            "instances has unknown key 'colour' (at [0]); known keys are: role_arn, regions, collection_interval, min_collection_interval, apis_to_run, log_bucket_name, flowlog_bucket_name, tags; must be a non-empty list of distinct regions (at [0].regions), got [\"global\",\"eu-west-1\",\"eu-west-1\"]; must be a whole number of seconds, at least 1 (at [0].collection_interval), got 0; entries must be one of the check's APIs (apigateway, autoscaling, cloudformation, dynamodb, ec2, ecs, elb, elbv2, firehose, kinesis, lambda, rds, redshift, s3, servicediscovery, sns, sqs, stepfunctions, route53, route53domains), optionally with a filter (api|filter) (at [0].apis_to_run[1]), got \"S3!\"; must be an S3 bucket name (3-63 characters of a-z, 0-9, . and -) (at [0].log_bucket_name), got \"Bad_Bucket\"",
         ]);
         expect(variant((c) => { c.instances = []; c.extra = 1; })).to.deep.equal([
             "extra is not a known key. Known keys are: init_config, instances.",
@@ -146,7 +186,22 @@ describe("aws_topology check schema", () => {
 
     it("reports YAML that does not parse", () => {
         expect(agentConfigFileProblems("init_config: [unclosed\n")).to.have.length.greaterThan(0);
-        expect(agentConfigFileProblems("init_config: [unclosed\n")[0]).to.match(/^not valid YAML: /);
+        expect(agentConfigFileProblems("init_config: [unclosed\n")[0]).to.match(/^not valid YAML 1\.1: /);
+    });
+
+    it("reads a file as the Agent does (YAML 1.1), and names what reads differently under YAML 1.2", () => {
+        const file = (tags: string) => [
+            "init_config: {aws_access_key_id: '', aws_secret_access_key: '', external_id: 'shared-external-id-0123456789'}",
+            `instances: [{role_arn: '${roleArn("111122223333")}', regions: [eu-west-1, global], tags: [${tags}]}]`,
+        ].join("\n");
+        expect(agentConfigFileProblems(file("'on', 'env:prod'"))).to.deep.equal([]);
+        expect(agentConfigFileProblems(file("on, env:prod"))).to.deep.equal([
+            "under YAML 1.1: instances entries must be non-empty strings such as key:value (at [0].tags[0]), got true",
+        ]);
+        expect(agentConfigFileProblems(file("12:30"))[0]).to.equal("under YAML 1.1: instances entries must be non-empty strings such as key:value (at [0].tags[0]), got 750");
+        expect(agentConfigFileProblems(file("'a', 0o17"))).to.deep.equal([
+            "instances[0].tags[1] reads differently under YAML 1.1 and 1.2 (an unquoted yes, on, 12:30 or 1_000?); quote it",
+        ]);
     });
 });
 

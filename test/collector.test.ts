@@ -328,6 +328,8 @@ describe("collector program", function () {
         expect([files[2].content, files[3].content]).to.deep.equal(
             groups.map((g) => renderAgentConfigFile(g, { fullRunInterval: 1800, externalId: EXTERNAL_ID_PLACEHOLDER })),
         );
+        // The check's global pass must come last (model/agent-config.ts says why): the host's files too.
+        expect(YAML.parse(files[2].content).instances.map((i: { regions: string[] }) => i.regions)).to.deep.equal([["eu-west-1", "us-east-1", "global"], ["eu-west-1", "global"]]);
         expect(files[4].content).to.equal(readFileSync(path.join(__dirname, "..", "collector", "bootstrap.sh"), "utf8"));
         expect(await valueOf(outputs.checkFiles)).to.deep.equal([
             { fileName: "stackstate-aws-111122223333.yaml", accountIds: ["111122223333", "222233334444"] },

@@ -343,7 +343,8 @@ describe("StackStateAwsIntegration", () => {
         expect(await valueOf(integration.accountId)).to.equal(ACCOUNT);
         expect(await valueOf(integration.agentInstance)).to.deep.equal({
             role_arn: `arn:aws:iam::${ACCOUNT}:role/StackStateAwsIntegrationRole`,
-            regions: ["global", "eu-west-1", "us-east-1", "ap-southeast-2"],
+            // global last: placed before us-east-1 it makes the check drop us-east-1's events (model/agent-config.ts).
+            regions: ["eu-west-1", "us-east-1", "ap-southeast-2", "global"],
         });
         expect(await valueOf(integration.streamArns)).to.deep.equal(Object.fromEntries(["eu-west-1", "us-east-1", "ap-southeast-2"].map((r) =>
             [r, `arn:aws:firehose:${r}:${ACCOUNT}:deliverystream/stackstate-eventbridge-stream`])));
