@@ -8,6 +8,7 @@ import type { PlanOptions } from "./plan";
 import type { VerifyFlags } from "./verify/options";
 import type { TeardownFlags } from "./teardown/options";
 import type { AgentConfigFlags } from "./agent-config";
+import type { DeployerPolicyFlags } from "./deployer-policy";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
 
@@ -75,4 +76,20 @@ function registerAgentConfig(program: Command): void {
         });
 }
 
-export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig];
+function registerDeployerPolicy(program: Command): void {
+    program
+        .command("deployer-policy")
+        .description("Generate the least-privilege IAM policies for the principal that deploys a stack (pulumi up/preview/refresh), destroys it, or runs teardown or verify, from what the stack's offline plan creates.")
+        .option("--config <file>", "Pulumi stack config file (default: Pulumi.example.yaml, or collector/Pulumi.example.yaml with --project collector)")
+        .option("--mode <mode>", "deploy (pulumi up, preview, refresh), destroy (pulumi destroy), teardown or verify", "deploy")
+        .option("--project <project>", "stackstate-aws (the monitored-account program) or collector", "stackstate-aws")
+        .option("--account-id <id>", "the account deployed into, when the stack config does not name it (otherwise ARNs hold * for it)")
+        .option("--out <dir>", "write each policy to DIR/<name>.json (created if missing) and print the paths")
+        .option("--json", "print { project, stack, mode, accountId, policies: [{ name, size, document | path }] }")
+        .addHelpText("after", "\nExit codes: 0 generated, 1 the plan failed, 2 bad input: nothing written.")
+        .action(async (flags: DeployerPolicyFlags) => {
+            process.exitCode = await (await import("./deployer-policy")).deployerPolicyCommand(flags);
+        });
+}
+
+export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy];

@@ -24,7 +24,7 @@ export interface PlanInput {
 }
 
 export type PlanResult =
-    | { ok: true; world: MockWorld; config: IntegrationConfig; resources: Registration[] }
+    | { ok: true; world: MockWorld; config: IntegrationConfig; resources: Registration[]; reads: PlannedInvoke[] }
     | { ok: false; world: MockWorld; configProblems: ConfigError["problems"] };
 
 /** The account and default region the plan pretends to run in. */
@@ -64,7 +64,27 @@ export async function planStack(input: PlanInput): Promise<PlanResult> {
     }
 
     const engine = new MockEngine(world, PROJECT, input.stackName);
-    pulumi.runtime.setAllConfig(values, input.encryptedKeys ?? []);
+    await runOffline(engine, values, input.encryptedKeys ?? [], runProgram);
+    return { ok: true, world, config, resources: engine.registrations, reads: readsOf(engine) };
+}
+
+/** A data source the program read, with the region its provider called. */
+export interface PlannedInvoke {
+    token: string;
+    region: string;
+    inputs: Record<string, unknown>;
+}
+
+export function readsOf(engine: MockEngine): PlannedInvoke[] {
+    return engine.aws.calls.map((call) => ({ token: call.token, region: engine.aws.regionOf(call.provider), inputs: call.inputs ?? {} }));
+}
+
+/**
+ * Runs Pulumi code under the engine last created with the given config and waits for every
+ * registration; an error raised inside the code's outputs fails the run.
+ */
+export async function runOffline(engine: MockEngine, values: Record<string, string>, encryptedKeys: string[], run: () => void): Promise<void> {
+    pulumi.runtime.setAllConfig(values, encryptedKeys);
     // Errors raised inside the program's outputs surface as rejections, not as a throw.
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
@@ -75,7 +95,7 @@ export async function planStack(input: PlanInput): Promise<PlanResult> {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        runProgram();
+        run();
         await engine.settle();
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
@@ -84,7 +104,6 @@ export async function planStack(input: PlanInput): Promise<PlanResult> {
     if (failures.length > 0) {
         throw new Error(`the program failed: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ")}`);
     }
-    return { ok: true, world, config, resources: engine.registrations };
 }
 
 /**

@@ -6,8 +6,8 @@ import {
     bucketArn, document, FIREHOSE_STREAM_NAME, iamRoleArn, INTEGRATION_ROLE_NAME, logsBucketName, Partition, PolicyDocument,
 } from "../../model";
 
-export function verifyCallerPolicy(partition: Partition, accountId: string, roleName = INTEGRATION_ROLE_NAME): PolicyDocument {
-    const role = iamRoleArn(partition, accountId, roleName);
+export function verifyCallerPolicy(partition: Partition, accountId: string, roleName = INTEGRATION_ROLE_NAME, rolePath = "/"): PolicyDocument {
+    const role = iamRoleArn(partition, accountId, roleName, rolePath);
     return document([
         { Sid: "ReadIntegrationRole", Effect: "Allow", Action: ["iam:GetRole", "iam:SimulatePrincipalPolicy"], Resource: role },
         { Sid: "ProbeAssumeRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: role },
