@@ -11,6 +11,9 @@ import type { AgentConfigFlags } from "./agent-config";
 import type { DeployerPolicyFlags } from "./deployer-policy";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
+import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./aws/timeouts";
+
+const TIMEOUT_HELP = `seconds each AWS request may take, connecting included, before it is retried or given up (default ${DEFAULT_TIMEOUT_SECONDS}, or ${TIMEOUT_ENV})`;
 
 function registerPlan(program: Command): void {
     program
@@ -35,6 +38,7 @@ function registerVerify(program: Command): void {
         .option("--main-region <region>", "region of the logs bucket (default: the first of --regions)")
         .option("--agent-profile <profile>", "AWS profile of a principal the role trusts (the Agent's), for the AssumeRole probes")
         .option("--concurrency <n>", `regions checked at once (default ${DEFAULT_REGION_CONCURRENCY})`)
+        .option("--timeout <seconds>", TIMEOUT_HELP)
         .option("--json", "print { checks: [{ id, region, status, message }] }")
         .addHelpText("after", "\nExit codes: 0 all pass, 1 a check failed, 2 bad input, 3 some checks could not be evaluated.")
         .action(async (flags: VerifyFlags) => {
@@ -52,6 +56,7 @@ function registerTeardown(program: Command): void {
         .option("--yes", "do not ask for confirmation")
         .option("--delete-bucket", "delete the emptied bucket too")
         .option("--wait <seconds>", `pause for deliveries in flight before emptying (default ${DEFAULT_WAIT_SECONDS})`)
+        .option("--timeout <seconds>", TIMEOUT_HELP)
         .option("--json", "print the report as JSON")
         .addHelpText("after", "\nExit codes: 0 done, 1 something could not be done (rerun to finish), 2 bad input or refused: nothing changed.")
         .action(async (flags: TeardownFlags) => {

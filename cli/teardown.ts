@@ -12,7 +12,7 @@ export interface TeardownEnvironment {
     io: CommandIo;
     /** Whether stdin is a terminal a human can answer a prompt on. */
     interactive: boolean;
-    makeClients: () => ClientFactory & { destroy?(): void };
+    makeClients: (options: { timeoutMs: number }) => ClientFactory & { destroy?(): void };
     confirm: (planText: string) => Promise<boolean>;
     sleep?: TeardownDeps["sleep"];
     emptying?: TeardownDeps["emptying"];
@@ -21,13 +21,13 @@ export interface TeardownEnvironment {
 const processEnvironment = (): TeardownEnvironment => ({
     io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
     interactive: Boolean(process.stdin.isTTY),
-    makeClients: () => sdkClientFactory(),
+    makeClients: ({ timeoutMs }) => sdkClientFactory({ timeoutMs }),
     confirm: askOnTerminal,
 });
 
 export async function teardownCommand(flags: TeardownFlags, env: TeardownEnvironment = processEnvironment()): Promise<ExitCode> {
     const input = parseTeardownFlags(flags, env.interactive);
-    const clients = env.makeClients();
+    const clients = env.makeClients({ timeoutMs: input.timeoutSeconds * 1000 });
     try {
         const outcome = await runTeardown(input, {
             clients,
@@ -38,10 +38,12 @@ export async function teardownCommand(flags: TeardownFlags, env: TeardownEnviron
         }).catch((error: unknown) => {
             // Discovery (or a dry run's count) could not read the account: nothing was changed.
             if (error instanceof UsageError) throw error;
-            env.io.stderr(`error: ${describeAwsFailure(classifyAwsError(error))}; nothing was changed\n`);
-            return undefined;
+            const failure = classifyAwsError(error);
+            env.io.stderr(`error: ${describeAwsFailure(failure)}; nothing was changed\n`);
+            // A denial is an answer (exit 1); no answer at all (timeout, unreachable, throttled) is "could not decide".
+            return failure.kind === "denied" ? EXIT.failed : EXIT.undetermined;
         });
-        if (!outcome) return EXIT.failed;
+        if (typeof outcome === "number") return outcome;
         const { plan, report } = outcome;
         if (flags.json) {
             env.io.stdout(renderJson(report));

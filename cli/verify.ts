@@ -20,12 +20,13 @@ const processIo: CommandIo = {
 export async function verifyCommand(
     flags: VerifyFlags,
     io: CommandIo = processIo,
-    makeClients: (profile?: string) => ClientFactory & { destroy?(): void } = (profile) => sdkClientFactory({ profile }),
+    makeClients: (profile?: string, timeoutMs?: number) => ClientFactory & { destroy?(): void } = (profile, timeoutMs) => sdkClientFactory({ profile, timeoutMs }),
     extra: Pick<VerifyDeps, "actionCatalog" | "now"> = {},
 ): Promise<ExitCode> {
     const input = parseVerifyFlags(flags);
-    const clients = makeClients();
-    const agentClients = input.agentProfile !== undefined ? makeClients(input.agentProfile) : undefined;
+    const timeoutMs = input.timeoutSeconds * 1000;
+    const clients = makeClients(undefined, timeoutMs);
+    const agentClients = input.agentProfile !== undefined ? makeClients(input.agentProfile, timeoutMs) : undefined;
     const total = GLOBAL_CHECK_IDS.length + BUCKET_CHECK_IDS.length + REGION_CHECK_IDS.length * input.regions.length;
     let done = 0;
     io.stderr(`Verifying ${input.role.arn} in ${input.regions.join(", ")} (main region ${input.mainRegion})\n`);

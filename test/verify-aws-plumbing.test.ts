@@ -46,7 +46,7 @@ describe("AWS error classification", () => {
         ["rejected credentials", sdkError("InvalidClientTokenId", "The security token included in the request is invalid.", 403),
             "could not call sts:GetCallerIdentity: the AWS credentials were rejected (InvalidClientTokenId: The security token included in the request is invalid.)"],
         ["an unreachable endpoint", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", $metadata: { attempts: 3 } }),
-            "could not call sts:GetCallerIdentity: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:1)"],
+            "could not call sts:GetCallerIdentity: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:1, 3 attempts)"],
         ["an API the endpoint lacks (an HTML error page)", sdkError("Error", "@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.", 500),
             "could not call sts:GetCallerIdentity: the endpoint does not implement this call (HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and </title>.)"],
         ["throttling that outlasted the retries", sdkError("ThrottlingException", "Rate exceeded", 400),

@@ -21,7 +21,7 @@ describe("verify: flags", () => {
         expect(parseVerifyFlags({ roleArn: "arn:aws:iam::111122223333:role/team/ops/StackStateAwsIntegrationRole", externalId: ID, regions: "us-east-1, eu-west-1,us-east-1" }))
             .to.deep.equal({
                 role: { arn: "arn:aws:iam::111122223333:role/team/ops/StackStateAwsIntegrationRole", partition: "aws", accountId: "111122223333", path: "/team/ops/", name: "StackStateAwsIntegrationRole" },
-                externalId: ID, regions: ["us-east-1", "eu-west-1"], mainRegion: "us-east-1", agentProfile: undefined, concurrency: 8,
+                externalId: ID, regions: ["us-east-1", "eu-west-1"], mainRegion: "us-east-1", agentProfile: undefined, concurrency: 8, timeoutSeconds: 30,
             });
     });
 

@@ -296,7 +296,7 @@ describe("verify against moto", function () {
             tamper: (clients) => (region) => (region === "us-east-1" ? { ...clients(region), kms: unreachable(region).kms } : clients(region)),
         });
         expect(notPassing(results)).to.deep.equal([
-            ["error", "us-east-1", "kms-key-rotation", "could not call kms:DescribeKey: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:9)"],
+            ["error", "us-east-1", "kms-key-rotation", "could not call kms:DescribeKey: cannot reach http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9)"],
         ]);
         expect(verifyExitCode(results)).to.equal(3);
     });
@@ -310,7 +310,7 @@ describe("verify against moto", function () {
         opened.push(clients);
         const input = parseVerifyFlags({ roleArn: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/StackStateAwsIntegrationRole`, externalId: WORLD_EXTERNAL_ID, regions: "eu-west-1" });
         const results = await runVerify(input, { clients });
-        const why = "could not call sts:GetCallerIdentity: cannot reach the AWS endpoint (connect ECONNREFUSED 127.0.0.1:9)";
+        const why = "could not call sts:GetCallerIdentity: cannot reach http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9)";
         expect(results.map((r) => [r.region, r.id, r.status, r.message])).to.deep.equal(allChecks("eu-west-1", (id) =>
             id === "caller-identity" ? ["error", why]
                 : id === "external-id-strength" ? ["pass", "the ExternalId has 40 characters"]

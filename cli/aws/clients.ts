@@ -5,6 +5,11 @@
  * emulator needs no code here. Throttling is retried in the SDK's adaptive mode, which also
  * slows the client down when AWS pushes back.
  *
+ * Every attempt is bounded: connecting and the whole answer each within `timeoutMs` (the SDK's
+ * own default waits for ever on an endpoint that accepts a connection and never answers), so a
+ * call takes at most about attempts × timeout. A failed call's error is tagged with the endpoint
+ * it was sent to, so a user is told what could not be reached.
+ *
  * Commands receive a `ClientFactory` rather than constructing clients, so tests can hand in
  * clients pointed at moto or wrapped by aws-sdk-client-mock.
  */
@@ -15,6 +20,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
+import { DEFAULT_TIMEOUT_SECONDS } from "./timeouts";
 
 export interface AwsClients {
     readonly sts: STSClient;
@@ -40,6 +46,8 @@ export interface SdkClientOptions {
     credentials?: STSClientConfig["credentials"];
     /** Attempts per call including the first; the SDK default (3, or AWS_MAX_ATTEMPTS) when unset. */
     maxAttempts?: number;
+    /** Limit on connecting, and on each attempt's whole answer; default DEFAULT_TIMEOUT_SECONDS. */
+    timeoutMs?: number;
 }
 
 export const RETRY_MODE = "adaptive";
@@ -55,16 +63,19 @@ function customEndpointConfigured(options: SdkClientOptions, env: NodeJS.Process
 export function sdkClientFactory(options: SdkClientOptions = {}, env: NodeJS.ProcessEnv = process.env): ClientFactory & { destroy(): void } {
     const created: { destroy(): void }[] = [];
     const byRegion = new Map<string, AwsClients>();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
     const configFor = (region: string): CommonConfig => ({
         region,
         retryMode: RETRY_MODE,
+        requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
         ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
         ...(options.profile !== undefined ? { profile: options.profile } : {}),
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
         ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
     });
-    const track = <T extends { destroy(): void }>(client: T): T => {
+    const track = <T extends SdkClient>(client: T): T => {
         created.push(client);
+        tagEndpointOnFailure(client);
         return client;
     };
     const factory = (region: string): AwsClients => {
@@ -86,16 +97,39 @@ export function sdkClientFactory(options: SdkClientOptions = {}, env: NodeJS.Pro
 interface CommonConfig {
     region: string;
     retryMode: string;
+    requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
     maxAttempts?: number;
     profile?: string;
     endpoint?: string;
     credentials?: STSClientConfig["credentials"];
 }
 
+type SdkClient = AwsClients[keyof AwsClients];
+
+/**
+ * Records on a failed call's error where it was sent (`https://sts.eu-west-1.amazonaws.com`).
+ * Added in the deserialize step, inside the retries: every attempt's error carries it, so the
+ * last one, which reaches the caller, does too.
+ */
+function tagEndpointOnFailure(client: SdkClient): void {
+    (client as STSClient).middlewareStack.add((next) => async (args) => {
+        try {
+            return await next(args);
+        } catch (error) {
+            const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+            if (error && typeof error === "object" && request?.hostname) {
+                const port = request.port ? `:${request.port}` : "";
+                Object.assign(error, { $endpoint: `${request.protocol ?? "https:"}//${request.hostname}${port}` });
+            }
+            throw error;
+        }
+    }, { step: "deserialize", name: "stackstateTagEndpoint", priority: "low" });
+}
+
 /** Clients are built on first use: a verify run over 17 regions needs a handful of services each. */
 function lazyClients(
     config: () => CommonConfig,
-    track: <T extends { destroy(): void }>(client: T) => T,
+    track: <T extends SdkClient>(client: T) => T,
     pathStyle: boolean,
 ): AwsClients {
     const cache: Partial<Record<keyof AwsClients, unknown>> = {};

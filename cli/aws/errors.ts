@@ -50,9 +50,10 @@ const THROTTLING_CODES = new Set([
     "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException",
 ]);
 const NETWORK_CODES = new Set([
-    "ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH",
-    "ENETUNREACH", "EPIPE", "TimeoutError", "RequestTimeout",
+    "ECONNREFUSED", "ENOTFOUND", "ECONNRESET", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE",
 ]);
+/** The SDK's own timeouts (connecting, or waiting for the answer) and a service's. */
+const TIMEOUT_CODES = new Set(["TimeoutError", "ETIMEDOUT", "RequestTimeout", "RequestTimeoutException"]);
 
 interface SdkErrorShape {
     name?: string;
@@ -60,6 +61,8 @@ interface SdkErrorShape {
     code?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number; attempts?: number };
+    /** Where the call was sent; set by the client factory (clients.ts). */
+    $endpoint?: string;
 }
 
 function shape(error: unknown): SdkErrorShape {
@@ -120,15 +123,21 @@ export function classifyAwsError(error: unknown): AwsFailure {
             detail: `no AWS credentials could be loaded (${message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
         };
     }
+    const attempts = e.$metadata?.attempts;
+    const tries = attempts && attempts > 1 ? `, ${attempts} attempts` : "";
+    if ((code && TIMEOUT_CODES.has(code)) || (e.code && TIMEOUT_CODES.has(e.code))) {
+        const limit = /(\d+) ?ms/.exec(message)?.[1];
+        const within = limit ? `no answer within ${Number(limit) / 1000} s` : message;
+        return { kind: "undetermined", action, detail: `timed out reaching ${e.$endpoint ?? "the AWS endpoint"} (${within}${tries})` };
+    }
     if ((code && NETWORK_CODES.has(code)) || (e.code && NETWORK_CODES.has(e.code))) {
-        return { kind: "undetermined", action, detail: `cannot reach the AWS endpoint (${message})` };
+        return { kind: "undetermined", action, detail: `cannot reach ${e.$endpoint ?? "the AWS endpoint"} (${message}${tries})` };
     }
     if ((code && NOT_IMPLEMENTED_CODES.has(code)) || status === 501 || unparsable) {
         const http = status ? `HTTP ${status}` : code ?? "unreadable answer";
         return { kind: "undetermined", action, detail: `the endpoint does not implement this call (${http}: ${message})` };
     }
     if (code && THROTTLING_CODES.has(code)) {
-        const attempts = e.$metadata?.attempts;
         return { kind: "undetermined", action, detail: `throttled by AWS${attempts ? ` after ${attempts} attempts` : ""} (${withCode})` };
     }
     return { kind: "undetermined", action, detail: withCode || "unknown error" };

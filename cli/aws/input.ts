@@ -1,4 +1,5 @@
 /** Parsing of the AWS-shaped flags `verify` and `teardown` share; each returns problems in words, never throws. */
+import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./timeouts";
 import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION } from "../../model";
 
 export interface Parsed<T> {
@@ -56,4 +57,14 @@ export function parseIntegerFlag(flag: string, raw: string | undefined, min: num
     const value = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (Number.isInteger(value) && value >= min && value <= max) return { value, problems: [] };
     return { problems: [`${flag} must be a whole number from ${min} to ${max}, is '${raw ?? ""}'`] };
+}
+
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** `--timeout` seconds, else the TIMEOUT_ENV variable, else the default: the limit on each AWS request attempt. */
+export function parseTimeout(raw: string | undefined, env: NodeJS.ProcessEnv = process.env): Parsed<number> {
+    if (raw !== undefined) return parseIntegerFlag("--timeout", raw, 1, MAX_TIMEOUT_SECONDS);
+    const fromEnv = env[TIMEOUT_ENV];
+    if (fromEnv !== undefined && fromEnv !== "") return parseIntegerFlag(TIMEOUT_ENV, fromEnv, 1, MAX_TIMEOUT_SECONDS);
+    return { value: DEFAULT_TIMEOUT_SECONDS, problems: [] };
 }

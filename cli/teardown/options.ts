@@ -1,6 +1,6 @@
 /** `teardown`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing changed). */
 import { UsageError } from "../exit-codes";
-import { parseAccountId, parseIntegerFlag, parseRegionList } from "../aws/input";
+import { parseAccountId, parseIntegerFlag, parseRegionList, parseTimeout } from "../aws/input";
 
 export interface TeardownFlags {
     account?: string;
@@ -9,6 +9,7 @@ export interface TeardownFlags {
     yes?: boolean;
     deleteBucket?: boolean;
     wait?: string;
+    timeout?: string;
     json?: boolean;
 }
 
@@ -20,6 +21,8 @@ export interface TeardownInput {
     deleteBucket: boolean;
     /** Pause between stopping the sources and emptying the bucket, for deliveries in flight. */
     waitSeconds: number;
+    /** Limit on each AWS request attempt. */
+    timeoutSeconds: number;
 }
 
 /** The seeds' manual uninstall sleeps 60 s: Firehose flushes its 60 s buffer after the rule stops. */
@@ -34,7 +37,8 @@ export function parseTeardownFlags(flags: TeardownFlags, interactive: boolean): 
     const wait = flags.wait === undefined
         ? { value: DEFAULT_WAIT_SECONDS, problems: [] }
         : parseIntegerFlag("--wait", flags.wait, 0, MAX_WAIT_SECONDS);
-    problems.push(...account.problems, ...regions.problems, ...wait.problems);
+    const timeout = parseTimeout(flags.timeout);
+    problems.push(...account.problems, ...regions.problems, ...wait.problems, ...timeout.problems);
     if (!flags.dryRun && !flags.yes && !interactive) {
         problems.push("refusing to delete without confirmation: stdin is not a terminal, so pass --yes (or --dry-run to see what would be deleted)");
     }
@@ -46,5 +50,6 @@ export function parseTeardownFlags(flags: TeardownFlags, interactive: boolean): 
         yes: Boolean(flags.yes),
         deleteBucket: Boolean(flags.deleteBucket),
         waitSeconds: wait.value as number,
+        timeoutSeconds: timeout.value as number,
     };
 }

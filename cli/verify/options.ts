@@ -1,7 +1,7 @@
 /** `verify`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing called). */
 import { externalIdSyntaxProblems, partitionOf } from "../../model";
 import { UsageError } from "../exit-codes";
-import { parseIntegerFlag, parseRegionList, parseRoleArn, RoleArn } from "../aws/input";
+import { parseIntegerFlag, parseRegionList, parseRoleArn, parseTimeout, RoleArn } from "../aws/input";
 
 export interface VerifyFlags {
     roleArn?: string;
@@ -10,6 +10,7 @@ export interface VerifyFlags {
     mainRegion?: string;
     agentProfile?: string;
     concurrency?: string;
+    timeout?: string;
     json?: boolean;
 }
 
@@ -23,6 +24,8 @@ export interface VerifyInput {
     agentProfile?: string;
     /** Regions checked at once. */
     concurrency: number;
+    /** Limit on each AWS request attempt. */
+    timeoutSeconds: number;
 }
 
 /** Enough to run every region of a large account at once without tripping API rate limits. */
@@ -54,6 +57,8 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
         ? { value: DEFAULT_REGION_CONCURRENCY, problems: [] }
         : parseIntegerFlag("--concurrency", flags.concurrency, 1, MAX_CONCURRENCY);
     problems.push(...concurrency.problems);
+    const timeout = parseTimeout(flags.timeout);
+    problems.push(...timeout.problems);
 
     if (flags.agentProfile !== undefined && flags.agentProfile.trim() === "") {
         problems.push("--agent-profile must name a profile");
@@ -67,5 +72,6 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
         mainRegion: mainRegion as string,
         agentProfile: flags.agentProfile,
         concurrency: concurrency.value as number,
+        timeoutSeconds: timeout.value as number,
     };
 }

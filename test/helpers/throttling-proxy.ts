@@ -2,7 +2,8 @@
  * An HTTP proxy in front of moto that answers chosen requests the way AWS answers a caller over
  * its rate: JSON APIs with `400 ThrottlingException`, S3 with `503 SlowDown`. Everything else is
  * forwarded (to a moto without IAM enforcement: the host header changes, and with it the
- * signature), so the SDK's own retry logic meets real throttling responses on the wire.
+ * signature), so the SDK's own retry logic meets real throttling responses on the wire. A request
+ * can also be swallowed ("hang"): taken, never answered, as by a hung endpoint.
  */
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
@@ -19,8 +20,8 @@ export interface SeenRequest {
 
 export interface ThrottlingProxy {
     endpoint: string;
-    /** Every request seen, in order, and whether it was throttled. */
-    seen: (SeenRequest & { throttled: boolean })[];
+    /** Every request seen, in order, and whether it was throttled (or swallowed). */
+    seen: (SeenRequest & { throttled: boolean | "hang" })[];
     close(): Promise<void>;
 }
 
@@ -29,8 +30,8 @@ function scope(request: IncomingMessage): { service: string; region: string } {
     return { region: match?.[1] ?? "", service: match?.[2] ?? "" };
 }
 
-/** Starts the proxy on a free loopback port; `throttle` decides per request. */
-export async function startThrottlingProxy(upstream: string, throttle: (request: SeenRequest) => boolean): Promise<ThrottlingProxy> {
+/** Starts the proxy on a free loopback port; `throttle` decides per request (`"hang"`: never answer). */
+export async function startThrottlingProxy(upstream: string, throttle: (request: SeenRequest) => boolean | "hang"): Promise<ThrottlingProxy> {
     const seen: ThrottlingProxy["seen"] = [];
     const server: Server = createServer(async (request, response) => {
         const chunks: Buffer[] = [];
@@ -40,6 +41,7 @@ export async function startThrottlingProxy(upstream: string, throttle: (request:
         const info: SeenRequest = { ...scope(request), target, method: request.method ?? "GET", path: request.url ?? "/" };
         const throttled = throttle(info);
         seen.push({ ...info, throttled });
+        if (throttled === "hang") return;
         if (throttled) {
             if (target) {
                 response.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ThrottlingException" });
