@@ -8,7 +8,9 @@
  * batches at once, then list from the start again. Listing from the start makes the loop its own
  * resume point — an interrupted run, rerun, simply finds what is left — and it never depends on a
  * marker whose version was just deleted. Keys S3 refuses to delete are remembered and skipped, so
- * they cannot stall the loop; a round that deletes nothing ends it.
+ * they cannot stall the loop; a round that deletes nothing ends it. A version listed again after
+ * S3 said it was deleted (the listing named it wrongly, so the delete missed it) is not counted
+ * twice: it is taken back out of the count and reported as not deleted.
  */
 import { DeleteObjectsCommand, S3Client } from "@aws-sdk/client-s3";
 import { mapWithConcurrency } from "../aws/concurrency";
@@ -66,18 +68,44 @@ function checkSize(name: string, value: number): void {
     }
 }
 
-/** One round's work: up to `limit` entries not known to fail, listed from the start. */
-async function collectRound(s3: S3Client, bucket: string, pageSize: number, limit: number, failed: Map<string, KeyError>): Promise<Entry[]> {
+/** What one run has done so far: entries S3 said it deleted, and entries that could not be deleted. */
+interface Ledger {
+    deleted: Map<string, EntryKind>;
+    counts: Counts;
+    failed: Map<string, KeyError>;
+}
+
+const countKey = (kind: EntryKind): keyof Counts => (kind === "version" ? "versions" : "deleteMarkers");
+
+const LISTED_AFTER_DELETE: Pick<KeyError, "code" | "message"> = {
+    code: "StillListed",
+    message: "listed again after S3 reported it deleted (the listing may have altered the key)",
+};
+
+/**
+ * One round's work: up to `limit` entries not known to fail, listed from the start. An entry
+ * already deleted that is listed again moves from `deleted` to `failed`.
+ */
+async function collectRound(s3: S3Client, bucket: string, pageSize: number, limit: number, ledger: Ledger): Promise<Entry[]> {
     const entries: Entry[] = [];
     let from: VersionMarker | undefined;
+    const take = (Key: string | undefined, VersionId: string | undefined, kind: EntryKind) => {
+        if (Key === undefined) return;
+        const entryId = id(Key, VersionId);
+        if (ledger.failed.has(entryId)) return;
+        const deletedKind = ledger.deleted.get(entryId);
+        if (deletedKind !== undefined) {
+            ledger.deleted.delete(entryId);
+            ledger.counts[countKey(deletedKind)]--;
+            ledger.failed.set(entryId, { key: Key, versionId: VersionId, ...LISTED_AFTER_DELETE });
+            return;
+        }
+        entries.push({ Key, VersionId, kind });
+    };
     do {
         const page = await listVersionPage(s3, bucket, { pageSize, from });
-        for (const v of page.versions) {
-            if (v.Key !== undefined && !failed.has(id(v.Key, v.VersionId))) entries.push({ Key: v.Key, VersionId: v.VersionId, kind: "version" });
-        }
-        for (const m of page.deleteMarkers) {
-            if (m.Key !== undefined && !failed.has(id(m.Key, m.VersionId))) entries.push({ Key: m.Key, VersionId: m.VersionId, kind: "deleteMarker" });
-        }
+        for (const v of page.versions) take(v.Key, v.VersionId, "version");
+        for (const m of page.deleteMarkers) take(m.Key, m.VersionId, "deleteMarker");
         from = page.next;
     } while (from && entries.length < limit);
     return entries;
@@ -124,30 +152,36 @@ export async function emptyBucket(s3: S3Client, bucket: string, options: EmptyOp
     checkSize("pageSize", pageSize);
     checkSize("batchSize", batchSize);
 
-    const deleted: Counts = { versions: 0, deleteMarkers: 0 };
-    const failed = new Map<string, KeyError>();
+    const ledger: Ledger = { deleted: new Map(), counts: { versions: 0, deleteMarkers: 0 }, failed: new Map() };
+    const result = (stoppedBy?: string): EmptyResult => ({
+        deleted: { ...ledger.counts }, keyErrors: [...ledger.failed.values()], ...(stoppedBy ? { stoppedBy } : {}),
+    });
     for (;;) {
         let entries: Entry[];
         try {
-            entries = await collectRound(s3, bucket, pageSize, batchSize * concurrency, failed);
+            entries = await collectRound(s3, bucket, pageSize, batchSize * concurrency, ledger);
         } catch (error) {
-            return { deleted, keyErrors: [...failed.values()], stoppedBy: describeAwsFailure(classifyAwsError(error)) };
+            return result(describeAwsFailure(classifyAwsError(error)));
         }
         if (entries.length === 0) break;
         const outcomes = await deleteInBatches(s3, bucket, entries, batchSize, concurrency);
         let progress = 0;
         for (const outcome of outcomes) {
-            for (const entry of outcome.deleted) deleted[entry.kind === "version" ? "versions" : "deleteMarkers"]++;
-            for (const keyError of outcome.keyErrors) failed.set(id(keyError.key, keyError.versionId), keyError);
+            for (const entry of outcome.deleted) {
+                ledger.deleted.set(id(entry.Key, entry.VersionId), entry.kind);
+                ledger.counts[countKey(entry.kind)]++;
+            }
+            for (const keyError of outcome.keyErrors) ledger.failed.set(id(keyError.key, keyError.versionId), keyError);
             progress += outcome.deleted.length;
         }
-        options.onProgress?.({ ...deleted });
+        options.onProgress?.({ ...ledger.counts });
         const failure = outcomes.find((o) => o.failure)?.failure;
-        if (failure) return { deleted, keyErrors: [...failed.values()], stoppedBy: failure };
+        if (failure) return result(failure);
         if (progress === 0) break;
     }
-    return { deleted, keyErrors: [...failed.values()] };
+    return result();
 }
+
 
 /** What emptying would delete, without deleting anything (for --dry-run). */
 export async function countEntries(s3: S3Client, bucket: string, pageSize = MAX_KEYS_PER_REQUEST): Promise<Counts> {

@@ -3,7 +3,8 @@
  * its rate: JSON APIs with `400 ThrottlingException`, S3 with `503 SlowDown`. Everything else is
  * forwarded (to a moto without IAM enforcement: the host header changes, and with it the
  * signature), so the SDK's own retry logic meets real throttling responses on the wire. A request
- * can also be swallowed ("hang"): taken, never answered, as by a hung endpoint.
+ * can also be swallowed ("hang"): taken, never answered, as by a hung endpoint, and an answer
+ * rewritten on its way back (`rewrite`), to stand in for a service behaviour moto lacks.
  */
 import { createServer, IncomingMessage, Server } from "node:http";
 import { AddressInfo } from "node:net";
@@ -31,7 +32,11 @@ function scope(request: IncomingMessage): { service: string; region: string } {
 }
 
 /** Starts the proxy on a free loopback port; `throttle` decides per request (`"hang"`: never answer). */
-export async function startThrottlingProxy(upstream: string, throttle: (request: SeenRequest) => boolean | "hang"): Promise<ThrottlingProxy> {
+export async function startThrottlingProxy(
+    upstream: string,
+    throttle: (request: SeenRequest) => boolean | "hang",
+    rewrite: (request: SeenRequest, body: Buffer) => Buffer = (_, body) => body,
+): Promise<ThrottlingProxy> {
     const seen: ThrottlingProxy["seen"] = [];
     const server: Server = createServer(async (request, response) => {
         const chunks: Buffer[] = [];
@@ -65,7 +70,7 @@ export async function startThrottlingProxy(upstream: string, throttle: (request:
         answer.headers.forEach((value, key) => {
             if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(key)) out[key] = value;
         });
-        const payload = Buffer.from(await answer.arrayBuffer());
+        const payload = rewrite(info, Buffer.from(await answer.arrayBuffer()));
         response.writeHead(answer.status, { ...out, "content-length": String(payload.length) });
         response.end(request.method === "HEAD" ? undefined : payload);
     });
