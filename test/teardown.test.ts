@@ -6,12 +6,12 @@ import { expect } from "chai";
 import {
     DescribeRuleCommand, ListRuleNamesByTargetCommand, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand,
 } from "@aws-sdk/client-eventbridge";
-import { CreateFlowLogsCommand, DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
+import { CreateFlowLogsCommand, CreateVpcCommand, DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import {
     CreateBucketCommand, DeleteObjectsCommandInput, DeleteObjectsCommandOutput, HeadBucketCommand,
-    PutBucketVersioningCommand, S3Client,
+    PutBucketVersioningCommand, PutObjectCommand, S3Client,
 } from "@aws-sdk/client-s3";
-import { firehoseStreamArn, PolicyDocument } from "../model";
+import { firehoseStreamArn, flowLogsPrefix, PolicyDocument } from "../model";
 import { ClientFactory } from "../cli/aws/clients";
 import { countEntries, emptyBucket } from "../cli/teardown/empty-bucket";
 import { teardownCommand, TeardownEnvironment } from "../cli/teardown";
@@ -104,7 +104,8 @@ describe("teardown against moto", function () {
             confirm: async () => { throw new Error("not expected to ask"); },
             ...env,
         });
-        return { code, report: (stdout ? JSON.parse(stdout) : undefined) as TeardownReport, stderr };
+        const json = flags.json ?? true;
+        return { code, report: (json && stdout ? JSON.parse(stdout) : undefined) as TeardownReport, stdout, stderr };
     }
 
     it("disables the rules, deletes the flow logs, empties thousands of versions in <= 1,000-key batches and deletes the bucket, leaving everything else alone", async () => {
@@ -128,7 +129,7 @@ describe("teardown against moto", function () {
             account: MOTO_ACCOUNT_ID, bucket: w.bucket, dryRun: false,
             rulesDisabled: report.rulesDisabled, rulesAlreadyDisabled: [], rulesDetached: [],
             flowLogsDeleted: report.flowLogsDeleted, waitedSeconds: 0,
-            versionsDeleted: 1552, deleteMarkersDeleted: 450, bucketDeleted: true, errors: [],
+            versionsDeleted: 1552, deleteMarkersDeleted: 450, bucketFound: true, bucketDeleted: true, errors: [],
         });
         expect(report.rulesDisabled.map((r) => `${r.region}/${r.name}`).sort()).to.deep.equal(["eu-west-1/stackstate-eventbridge-rule", "us-east-1/renamed-by-hand"]);
         expect(report.flowLogsDeleted.map((f) => `${f.region}/${f.resourceId}`).sort())
@@ -285,8 +286,8 @@ describe("teardown against moto", function () {
         const s3 = clients("eu-west-1").s3;
         await fillBucket(s3, w.bucket, { versions: 100, deleteMarkers: 0 });
         let listings = 0;
-        onS3Requests(s3, "fail-second-listing", (command) => {
-            if (command === "ListObjectVersionsCommand" && ++listings === 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        onS3Requests(s3, "fail-second-listing", (command, input) => {
+            if (command === "ListObjectVersionsCommand" && input.Delimiter === undefined && ++listings === 2) throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
         });
         const { code, report } = await teardown({ yes: true }, { emptying: { pageSize: 50, batchSize: 50, concurrency: 1 } });
         expect(code).to.equal(1);
@@ -308,7 +309,7 @@ describe("teardown against moto", function () {
             const caller = motoClients(endpoint, user.credentials);
             return teardown({ yes: true, deleteBucket: true }, { makeClients: () => caller });
         });
-        expect([code, report]).to.deep.equal([1, undefined]);
+        expect([code, report], stderr).to.deep.equal([1, undefined]);
         expect(stderr).to.match(/^error: access denied: the credentials lack ec2:DescribeFlowLogs \(AccessDenied: User: arn:aws:iam::123456789012:user\/caller-[0-9a-f]{8} is not authorized to perform: ec2:DescribeFlowLogs\); nothing was changed\n$/);
         expect(await snapshot(w)).to.deep.equal(before);
     });
@@ -356,19 +357,22 @@ describe("teardown against moto", function () {
     it("dry run in words: the numbered steps of the seeds' uninstall", async () => {
         const w = await world();
         let stdout = "";
-        const code = await teardownCommand({ account: MOTO_ACCOUNT_ID, regions: "eu-west-1", dryRun: true }, {
+        const code = await teardownCommand({ account: MOTO_ACCOUNT_ID, regions: REGIONS.join(","), dryRun: true }, {
             io: { stdout: (t) => { stdout += t; }, stderr: () => undefined }, interactive: false, makeClients: () => clients,
             confirm: async () => false,
         });
         expect(code).to.equal(0);
-        const flowLogIds = ((await clients("eu-west-1").ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [])
-            .filter((f) => f.LogDestination === `arn:aws:s3:::${w.bucket}`)
-            .map((f) => `${f.FlowLogId} (${f.ResourceId}, eu-west-1)`);
+        const flowLogIds: string[] = [];
+        for (const region of REGIONS) {
+            flowLogIds.push(...((await clients(region).ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [])
+                .filter((f) => f.LogDestination === `arn:aws:s3:::${w.bucket}`)
+                .map((f) => `${f.FlowLogId} (${f.ResourceId}, ${region})`));
+        }
         expect(stdout).to.equal([
             "Dry run: nothing was changed.",
-            `Teardown of StackState's AWS integration in account ${MOTO_ACCOUNT_ID} (regions eu-west-1):`,
-            "  1. disable 1 EventBridge rule targeting the stream: stackstate-eventbridge-rule (eu-west-1)",
-            `  2. delete 2 flow logs delivering to ${w.bucket}: ${flowLogIds.join(", ")}`,
+            `Teardown of StackState's AWS integration in account ${MOTO_ACCOUNT_ID} (regions eu-west-1, us-east-1):`,
+            "  1. disable 2 EventBridge rules targeting the stream: stackstate-eventbridge-rule (eu-west-1), stackstate-eventbridge-rule (us-east-1)",
+            `  2. delete 4 flow logs delivering to ${w.bucket}: ${flowLogIds.join(", ")}`,
             "  3. wait 60 s for deliveries in flight",
             `  4. delete every object version and delete marker in ${w.bucket} (2 versions, 0 delete markers)`,
             "",
@@ -403,6 +407,45 @@ describe("teardown against moto", function () {
             expect(await snapshot(w)).to.deep.equal(before);
         });
     }
+
+    it("refuses (exit 2) while a region left out of --regions still delivers to the bucket, naming it and its sources", async () => {
+        const w = await world();
+        const before = await snapshot(w);
+        const flowLogIds = (region: string) => clients(region).ec2.send(new DescribeFlowLogsCommand({}))
+            .then((out) => (out.FlowLogs ?? []).filter((f) => f.LogDestination === `arn:aws:s3:::${w.bucket}`).map((f) => f.FlowLogId as string));
+        const expected = `refusing to tear down account ${MOTO_ACCOUNT_ID}, nothing was changed:\n`
+            + `  - us-east-1 is not in --regions but still delivers to ${w.bucket}: its Firehose stream stackstate-eventbridge-stream (fed by rule stackstate-eventbridge-rule) and 2 flow logs (${(await flowLogIds("us-east-1")).join(", ")}); add it to --regions so teardown stops it too`;
+        for (const flags of [{ yes: true, deleteBucket: true }, { dryRun: true }]) {
+            const error = await teardown({ regions: "eu-west-1", ...flags }).catch((e: Error) => e);
+            expect(error).to.have.property("name", "UsageError");
+            expect((error as Error).message).to.equal(expected);
+        }
+        expect(await snapshot(w)).to.deep.equal(before);
+    });
+
+    it("refuses while a region without a stream has flow logs that delivered to the bucket", async () => {
+        const w = await world();
+        const ec2 = clients("eu-central-1").ec2;
+        const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }))).Vpc?.VpcId as string;
+        const created = await ec2.send(new CreateFlowLogsCommand({
+            ResourceIds: [vpc], ResourceType: "VPC", TrafficType: "ALL", LogDestinationType: "s3", LogDestination: `arn:aws:s3:::${w.bucket}`,
+        }));
+        await clients("eu-west-1").s3.send(new PutObjectCommand({ Bucket: w.bucket, Key: `${flowLogsPrefix(MOTO_ACCOUNT_ID, "eu-central-1")}2026/01/01/log.gz`, Body: "x" }));
+        const before = await snapshot(w);
+        const error = await teardown({ yes: true, deleteBucket: true }).catch((e: Error) => e);
+        expect((error as Error).message).to.equal(`refusing to tear down account ${MOTO_ACCOUNT_ID}, nothing was changed:\n`
+            + `  - eu-central-1 is not in --regions but still delivers to ${w.bucket}: 1 flow log (${created.FlowLogIds?.[0]}); add it to --regions so teardown stops it too`);
+        expect(await snapshot(w)).to.deep.equal(before);
+    });
+
+    it("says a bucket already deleted does not exist, rather than kept", async () => {
+        const w = await world();
+        const first = await teardown({ yes: true, deleteBucket: true });
+        expect([first.code, first.report.bucketFound, first.report.bucketDeleted]).to.deep.equal([0, true, true]);
+        const rerun = await teardown({ yes: true, deleteBucket: true, json: false });
+        expect(rerun.code).to.equal(0);
+        expect(rerun.stdout.trimEnd().split("\n").slice(-2)).to.deep.equal([`bucket ${w.bucket} does not exist`, "Teardown complete."]);
+    });
 
     it("refuses bad input before calling AWS, and asks before changing anything", async () => {
         const bad = await teardown({ account: "12345", regions: "eu-west-1,atlantis-1", wait: "-1" }).catch((e: Error) => e.message);

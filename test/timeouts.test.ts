@@ -83,12 +83,12 @@ describe("teardown when S3 stops answering midway (a proxy in front of moto)", f
         await buildWorld(admin, { regions: ["eu-west-1"], externalId: WORLD_EXTERNAL_ID, agentAccountId: MOTO_ACCOUNT_ID });
         admin.destroy();
         let hangDeletes = true;
-        const proxy = await startThrottlingProxy(endpoint, (r) => (hangDeletes && r.method === "POST" && r.path.includes("delete") ? "hang" : false));
+        const proxy = await startThrottlingProxy(endpoint, (r) => (hangDeletes && r.service === "s3" && r.method === "POST" && r.path.includes("delete") ? "hang" : false));
         const run = async () => {
             let stdout = "";
             let stderr = "";
             const code = await teardownCommand(
-                { account: MOTO_ACCOUNT_ID, regions: "eu-west-1", wait: "0", yes: true, deleteBucket: true, json: true, timeout: "1" },
+                { account: MOTO_ACCOUNT_ID, regions: "eu-west-1", wait: "0", yes: true, deleteBucket: true, json: true, timeout: "3" },
                 {
                     io: { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } },
                     interactive: false,
@@ -96,13 +96,14 @@ describe("teardown when S3 stops answering midway (a proxy in front of moto)", f
                     confirm: async () => false,
                 },
             );
+            expect(stdout, stderr).to.not.equal("");
             return { code, stderr, report: JSON.parse(stdout) as TeardownReport };
         };
         try {
             const first = await run();
             expect(first.code).to.equal(1);
             expect(first.report.errors).to.deep.equal([
-                `emptying stopped: could not call s3:DeleteObjectVersion: timed out reaching ${proxy.endpoint} (no answer within 1 s, 2 attempts); rerun to finish`,
+                `emptying stopped: could not call s3:DeleteObjectVersion: timed out reaching ${proxy.endpoint} (no answer within 3 s, 2 attempts); rerun to finish`,
             ]);
             expect([first.report.rulesDisabled.length, first.report.bucketDeleted]).to.deep.equal([1, false]);
             hangDeletes = false;

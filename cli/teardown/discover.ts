@@ -2,13 +2,22 @@
  * What teardown would touch, found before anything changes: who is calling, the logs bucket and
  * whether this package created it, each region's rules (by the stream they target, with their
  * other targets) and the flow logs that deliver to the bucket. Anything that says "this is not ours" becomes a refusal.
+ *
+ * Every other enabled region of the partition is looked at too: a region left out of --regions
+ * whose stream or flow logs still deliver to the bucket would go on delivering after the bucket
+ * is emptied, and after it is deleted into whoever registers the (globally unique) name next. Such
+ * a region is a refusal naming it, before anything changes. Each of those regions is asked for
+ * its stream (a stack's flow logs only exist where its pipeline does); flow logs are looked for
+ * where the stream is, and where the bucket holds flow-log deliveries of the last day.
  */
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, Target } from "@aws-sdk/client-eventbridge";
 import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
-import { GetBucketTaggingCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
+import { GetBucketTaggingCommand, HeadBucketCommand, ListObjectVersionsCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import {
-    FIREHOSE_STREAM_NAME, firehoseStreamArn, isManagedByUs, logsBucketName, MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE,
+    awsLogsPrefix, FIREHOSE_STREAM_NAME, firehoseStreamArn, isManagedByUs, logsBucketName, MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE,
+    partitionOf, REGIONS_BY_PARTITION,
 } from "../../model";
 import { ClientFactory } from "../aws/clients";
 import { mapWithConcurrency } from "../aws/concurrency";
@@ -112,6 +121,46 @@ async function findRules(clients: ClientFactory, region: string, account: string
     }));
 }
 
+/** The account's enabled regions that a stack of this package can capture (known regions of the partition). */
+async function enabledRegions(clients: ClientFactory, home: string): Promise<string[]> {
+    const out = await awsCall("ec2:DescribeRegions", () => clients(home).ec2.send(new DescribeRegionsCommand({
+        Filters: [{ Name: "opt-in-status", Values: ["opt-in-not-required", "opted-in"] }],
+    })));
+    const enabled = new Set((out.Regions ?? [])
+        .filter((r) => r.OptInStatus !== "not-opted-in")
+        .map((r) => r.RegionName));
+    const known: readonly string[] = REGIONS_BY_PARTITION[partitionOf(home)];
+    return known.filter((region) => enabled.has(region));
+}
+
+/** Regions whose flow logs delivered to the bucket (any version still there: current or not). */
+async function flowLogDeliveryRegions(s3: S3Client, bucket: string, account: string): Promise<string[]> {
+    const prefix = `${awsLogsPrefix(account)}vpcflowlogs/`;
+    const regions: string[] = [];
+    let KeyMarker: string | undefined;
+    do {
+        const out = await awsCall("s3:ListBucketVersions", () => s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, Delimiter: "/", KeyMarker })));
+        for (const common of out.CommonPrefixes ?? []) {
+            if (common.Prefix) regions.push(common.Prefix.slice(prefix.length, -1));
+        }
+        KeyMarker = out.IsTruncated ? out.NextKeyMarker : undefined;
+    } while (KeyMarker);
+    return regions;
+}
+
+/** What still delivers to the bucket from a region teardown was not asked to stop; empty when nothing does. */
+async function sourcesOutside(clients: ClientFactory, region: string, account: string, bucket: string, flowLogsSeen: boolean): Promise<string[]> {
+    const delivers = await streamBucket(clients, region);
+    const flowLogs = delivers === bucket || flowLogsSeen ? await flowLogsToBucket(clients(region).ec2, bucket) : [];
+    const sources: string[] = [];
+    if (delivers === bucket) {
+        const rules = await ruleNamesTargeting(clients(region).events, firehoseStreamArn(region, account));
+        sources.push(`its Firehose stream ${FIREHOSE_STREAM_NAME}${rules.length > 0 ? ` (fed by rule${rules.length > 1 ? "s" : ""} ${rules.join(", ")})` : ""}`);
+    }
+    if (flowLogs.length > 0) sources.push(`${flowLogs.length} flow log${flowLogs.length > 1 ? "s" : ""} (${flowLogs.map((f) => f.FlowLogId).join(", ")})`);
+    return sources;
+}
+
 export async function discover(input: TeardownInput, clients: ClientFactory): Promise<TeardownPlan> {
     const bucket = logsBucketName(input.account);
     const home = input.regions[0];
@@ -142,6 +191,15 @@ export async function discover(input: TeardownInput, clients: ClientFactory): Pr
         if (delivers !== undefined && delivers !== bucket) {
             refusals.push(`the Firehose stream '${FIREHOSE_STREAM_NAME}' in ${region} delivers to bucket ${delivers}, not ${bucket}: teardown only stops and empties the integration's own bucket`);
         }
+    }
+    // The regions asked about come first: a denied read there is named before these wider ones.
+    const others = (await enabledRegions(clients, home)).filter((region) => !input.regions.includes(region));
+    const flowLogsSeen = bucketState.exists ? await flowLogDeliveryRegions(clients(bucketState.region).s3, bucket, input.account) : [];
+    const outside = await mapWithConcurrency(others, DISCOVERY_CONCURRENCY, async (region) =>
+        ({ region, sources: await sourcesOutside(clients, region, input.account, bucket, flowLogsSeen.includes(region)) }));
+    for (const { region, sources } of outside) {
+        if (sources.length === 0) continue;
+        refusals.push(`${region} is not in --regions but still delivers to ${bucket}: ${sources.join(" and ")}; add it to --regions so teardown stops it too`);
     }
     return {
         account: input.account,

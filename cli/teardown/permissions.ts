@@ -15,7 +15,8 @@ export function teardownCallerPolicy(partition: Partition, accountId: string): P
         },
         { Sid: "DeleteFlowLogs", Effect: "Allow", Action: "ec2:DeleteFlowLogs", Resource: `arn:${partition}:ec2:*:${accountId}:vpc-flow-log/*` },
         // AWS documents logs:DeleteLogDelivery for deleting flow logs that deliver to S3.
-        { Sid: "FindRulesAndFlowLogs", Effect: "Allow", Action: ["events:ListRuleNamesByTarget", "ec2:DescribeFlowLogs", "logs:DeleteLogDelivery"], Resource: "*" },
+        // ec2:DescribeRegions: every enabled region is searched for what still delivers to the bucket.
+        { Sid: "FindRulesAndFlowLogs", Effect: "Allow", Action: ["events:ListRuleNamesByTarget", "ec2:DescribeFlowLogs", "ec2:DescribeRegions", "logs:DeleteLogDelivery"], Resource: "*" },
         { Sid: "EmptyLogsBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketTagging", "s3:ListBucketVersions", "s3:DeleteBucket"], Resource: bucket },
         { Sid: "DeleteLogObjects", Effect: "Allow", Action: "s3:DeleteObjectVersion", Resource: `${bucket}/*` },
     ]);

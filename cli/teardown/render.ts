@@ -35,7 +35,8 @@ export function renderOutcome(report: TeardownReport): string {
         ...(report.rulesDetached.length > 0 ? [`the stream removed from ${plural(report.rulesDetached.length, "rule")} with other targets: ${report.rulesDetached.map((r) => `${r.name} (${r.region})`).join(", ")}`] : []),
         `${plural(report.flowLogsDeleted.length, "flow log")} deleted`,
         `${plural(report.versionsDeleted, "object version")} and ${plural(report.deleteMarkersDeleted, "delete marker")} removed from ${report.bucket}`,
-        report.bucketDeleted ? `bucket ${report.bucket} deleted` : `bucket ${report.bucket} kept`,
+        report.bucketDeleted ? `bucket ${report.bucket} deleted`
+            : report.bucketFound ? `bucket ${report.bucket} kept` : `bucket ${report.bucket} does not exist`,
     ];
     const errors = report.errors.map((e) => `error: ${e}`);
     const verdict = report.errors.length === 0 ? "Teardown complete." : "Teardown incomplete: rerun the same command to finish.";

@@ -40,6 +40,8 @@ export interface TeardownReport {
     waitedSeconds: number;
     versionsDeleted: number;
     deleteMarkersDeleted: number;
+    /** Whether the bucket existed when teardown looked (a rerun after --delete-bucket finds none). */
+    bucketFound: boolean;
     bucketDeleted: boolean;
     /** What went wrong; empty when the run completed. */
     errors: string[];
@@ -69,7 +71,8 @@ function emptyReport(plan: TeardownPlan, dryRun: boolean): TeardownReport {
     return {
         account: plan.account, bucket: plan.bucket, dryRun,
         rulesDisabled: [], rulesAlreadyDisabled: ruleActions(plan.rules).alreadyDisabled.map(ruleName), rulesDetached: [],
-        flowLogsDeleted: [], waitedSeconds: 0, versionsDeleted: 0, deleteMarkersDeleted: 0, bucketDeleted: false, errors: [],
+        flowLogsDeleted: [], waitedSeconds: 0, versionsDeleted: 0, deleteMarkersDeleted: 0,
+        bucketFound: plan.bucketState.exists, bucketDeleted: false, errors: [],
     };
 }
 
