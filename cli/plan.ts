@@ -36,7 +36,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
         process.stdout.write(`${renderPlanJson(resources, violations)}\n`);
     } else {
         const { regions, mainRegion, flowLogs } = result.config;
-        const discovered = Object.keys(flowLogs).filter((region) => flowLogs[region] === "all");
+        const discovered = Object.keys(flowLogs).filter((region) => flowLogs[region].allVpcs === true);
         process.stdout.write(`${renderPlanTree({ stackName: file.stackName, accountId: result.world.accountId, regions, mainRegion, discovered }, resources)}\n\n`);
         process.stdout.write(`${renderViolations(violations)}\n`);
     }

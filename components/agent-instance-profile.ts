@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AGENT_ROLE_NAME, agentAssumeRolePolicy, Partition, serviceTrustPolicy } from "../model";
-import { managedTags, policyJson, typeToken } from "./common";
+import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
 export interface AgentInstanceProfileArgs {
     /** Accounts whose integration role the host may assume. Default: none listed, i.e. any account (`*`), as StackState's docs do. */
@@ -25,16 +25,27 @@ export interface AgentInstanceProfileArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
+/**
+ * The role and instance profile of an EC2 host that collects for StackState (the Agent's host, or
+ * a StackState server on EC2): trusted by EC2, allowed to assume the integration role of the
+ * monitored accounts.
+ */
 export class AgentInstanceProfile extends pulumi.ComponentResource {
+    /** The host's role. */
     readonly role: aws.iam.Role;
+    /** ARN of the host's role: give it to the monitored accounts' agentRoleArns. */
     readonly roleArn: pulumi.Output<string>;
+    /** Name of the host's role. */
     readonly roleName: pulumi.Output<string>;
+    /** The instance profile holding the role. */
     readonly instanceProfile: aws.iam.InstanceProfile;
+    /** Name of the instance profile, for the host's launch template. */
     readonly instanceProfileName: pulumi.Output<string>;
+    /** ARN of the instance profile. */
     readonly instanceProfileArn: pulumi.Output<string>;
 
     constructor(name: string, args: AgentInstanceProfileArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("AgentInstanceProfile"), name, {}, opts);
+        super(typeToken("AgentInstanceProfile"), name, {}, componentOptions("AgentInstanceProfile", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);
         const roleName = args.roleName ?? AGENT_ROLE_NAME;

@@ -1,10 +1,19 @@
 /** Small pieces every component uses. */
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, withManagedBy } from "../model";
+import { componentTypeToken, legacyComponentTypeToken, PolicyDocument, withManagedBy } from "../model";
 
-/** Type tokens read `stackstate:aws:<Name>` in the engine and in policy findings. */
+/** Type tokens read `stackstate-aws:index:<Name>`, the component package's, in every language. */
 export function typeToken(name: string): string {
-    return `stackstate:aws:${name}`;
+    return componentTypeToken(name);
+}
+
+/**
+ * The caller's options plus an alias from the component's type before it was a package
+ * (`stackstate:aws:<Name>`): stacks deployed then keep their resources. Children need none of
+ * their own: the engine derives their old URNs from their parent's aliases.
+ */
+export function componentOptions(name: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+    return { ...opts, aliases: [...(opts?.aliases ?? []), { type: legacyComponentTypeToken(name) }] };
 }
 
 /** The user's tags merged with `managed-by: stackstate-aws`. */

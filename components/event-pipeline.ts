@@ -8,16 +8,18 @@ import {
     EVENT_RULE_NAME, eventBridgePrefix, eventBridgeRoleName, eventBridgeRolePolicy, eventPattern, FIREHOSE_SETTINGS,
     FIREHOSE_STREAM_NAME, firehoseRoleName, firehoseRolePolicy, partitionOf, PolicyDocument, serviceTrustPolicy,
 } from "../model";
-import { managedTags, policyJson, typeToken } from "./common";
+import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
 export interface EventPipelineArgs {
     /** The pipeline's region; the component's provider must point there. */
     readonly region: string;
     /** The monitored account. */
     readonly accountId: pulumi.Input<string>;
-    /** The logs bucket, which may be in another region. */
+    /** Name of the logs bucket, which may be in another region. */
     readonly bucketName: pulumi.Input<string>;
+    /** ARN of the logs bucket. */
     readonly bucketArn: pulumi.Input<string>;
+    /** Region of the logs bucket. */
     readonly bucketRegion: string;
     /** Key that encrypts the stream itself: this region's key. */
     readonly streamKeyArn: pulumi.Input<string>;
@@ -31,15 +33,25 @@ export interface EventPipelineArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
+/**
+ * One region's event pipeline: the EventBridge rule stackstate-eventbridge-rule sends the changes
+ * StackState tracks to the Firehose stream stackstate-eventbridge-stream, which delivers them to
+ * the logs bucket under AWSLogs/<account>/EventBridge/<region>/.
+ */
 export class EventPipeline extends pulumi.ComponentResource {
+    /** The Firehose stream. */
     readonly stream: aws.kinesis.FirehoseDeliveryStream;
+    /** The EventBridge rule. */
     readonly rule: aws.cloudwatch.EventRule;
+    /** The role Firehose delivers to the bucket with. */
     readonly firehoseRole: aws.iam.Role;
+    /** The role EventBridge puts events into the stream with. */
     readonly eventBridgeRole: aws.iam.Role;
+    /** ARN of the Firehose stream. */
     readonly streamArn: pulumi.Output<string>;
 
     constructor(name: string, args: EventPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("EventPipeline"), name, {}, opts);
+        super(typeToken("EventPipeline"), name, {}, componentOptions("EventPipeline", opts));
         const { region } = args;
         const partition = partitionOf(region);
         const tags = managedTags(args.tags);

@@ -4,3 +4,4 @@ export * from "./logs-bucket";
 export * from "./region-key";
 export * from "./event-pipeline";
 export * from "./flow-logs";
+export * from "./agent-instance-profile";

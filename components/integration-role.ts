@@ -8,7 +8,7 @@ import {
     ApiGatewayAccess, externalIdProblems, IAM_LIMITS, INTEGRATION_ROLE_NAME, integrationPolicyName,
     integrationTrustPolicy, packStatements, Partition, policySize, readStatements,
 } from "../model";
-import { managedTags, typeToken } from "./common";
+import { managedTags, componentOptions, typeToken } from "./common";
 
 export interface IntegrationRoleArgs {
     /** The monitored account (the role's own). */
@@ -31,15 +31,22 @@ export interface IntegrationRoleArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
+/**
+ * StackStateAwsIntegrationRole: the role StackState's Agent assumes with an ExternalId to read the
+ * account, with the read permissions as customer-managed policies.
+ */
 export class IntegrationRole extends pulumi.ComponentResource {
+    /** The role. */
     readonly role: aws.iam.Role;
+    /** ARN of the role. */
     readonly roleArn: pulumi.Output<string>;
+    /** Name of the role, StackStateAwsIntegrationRole. */
     readonly roleName: pulumi.Output<string>;
     /** The customer-managed policies holding the read permissions, in order. */
     readonly policies: aws.iam.Policy[] = [];
 
     constructor(name: string, args: IntegrationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("IntegrationRole"), name, {}, opts);
+        super(typeToken("IntegrationRole"), name, {}, componentOptions("IntegrationRole", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);
 

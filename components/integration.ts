@@ -1,17 +1,15 @@
 /**
- * Everything one monitored account needs for StackState's AWS (V2) integration, across all its
- * captured regions: global resources in the main region, a key and an event pipeline per region,
- * and flow logs where asked for. One explicit provider per region, so one `pulumi up` covers the
- * account.
+ * The integration of one monitored account: one explicit provider per region, so one `pulumi up`
+ * covers the account.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    agentInstanceRegions, ApiGatewayAccess, FlowLogSelection, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
-    partitionOf,
+    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems, partitionOf,
+    VpcSelection, vpcSelectionProblems,
 } from "../model";
-import { typeToken } from "./common";
+import { componentOptions, typeToken } from "./common";
 import { IntegrationRole } from "./integration-role";
 import { LogsBucket } from "./logs-bucket";
 import { RegionKey } from "./region-key";
@@ -31,8 +29,8 @@ export interface StackStateAwsIntegrationArgs {
     readonly accountId?: pulumi.Input<string>;
     /** Shared secret for AssumeRole. Default: a random 48-character one, exported as a secret. */
     readonly externalId?: pulumi.Input<string>;
-    /** VPC flow logs per region: VPC ids or "all". Default: none. */
-    readonly flowLogs?: Record<string, FlowLogSelection>;
+    /** VPC flow logs to the logs bucket, per region (each one of regions): listed VPC ids, or every VPC found at deployment. Default: none. */
+    readonly flowLogs?: Record<string, VpcSelection>;
     /** Managed policy set as the permissions boundary of every role. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of every role and policy. Default: /. */
@@ -47,34 +45,59 @@ export interface StackStateAwsIntegrationArgs {
 
 /** The Agent's `instances` entry for this account in aws_topology's conf.yaml. */
 export interface AgentInstance {
+    /** The integration role the Agent assumes. */
     role_arn: string;
+    /** The regions the Agent reads: `global`, then the captured regions. */
     regions: string[];
 }
 
+/**
+ * Each integration's region providers. Kept off the instance: every instance property becomes an
+ * output in the component package's schema, and a provider is no output another language can type.
+ */
+const REGION_PROVIDERS = new WeakMap<StackStateAwsIntegration, Record<string, aws.Provider>>();
+
+/**
+ * Everything one monitored AWS account needs for StackState's AWS (V2) integration, all its
+ * captured regions in one stack: the integration role and the logs bucket in the main region, a
+ * KMS key and an EventBridge to Firehose pipeline in every region, and VPC flow logs where asked for.
+ */
 export class StackStateAwsIntegration extends pulumi.ComponentResource {
+    /** The monitored account, as the deployment credentials report it. */
     readonly accountId: pulumi.Output<string>;
+    /** ARN of StackStateAwsIntegrationRole, the role the Agent assumes. */
     readonly roleArn: pulumi.Output<string>;
+    /** Name of the logs bucket, stackstate-logs-<account>. */
     readonly bucketName: pulumi.Output<string>;
+    /** ARN of the logs bucket. */
     readonly bucketArn: pulumi.Output<string>;
-    /** Secret. */
+    /** The ExternalId the Agent must present (secret): the given one, or the generated one. */
     readonly externalId: pulumi.Output<string>;
+    /** The captured regions, as given. */
     readonly regions: string[];
+    /** The region of the role and the bucket. */
     readonly mainRegion: string;
+    /** ARN of each region's Firehose stream, by region. */
     readonly streamArns: pulumi.Output<Record<string, string>>;
+    /** This account's entry for the Agent's aws_topology check. */
     readonly agentInstance: pulumi.Output<AgentInstance>;
+
     /** The provider of each region, for resources a user adds beside the integration. */
-    readonly providers: Record<string, aws.Provider> = {};
+    get providers(): Record<string, aws.Provider> {
+        return REGION_PROVIDERS.get(this)!;
+    }
 
     constructor(name: string, args: StackStateAwsIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad layout must not register even the component.
-        const problems = integrationShapeProblems(args);
+        const problems = [...integrationShapeProblems(args), ...vpcSelectionProblems(args.flowLogs)];
         if (problems.length > 0) {
             throw new Error(`Invalid arguments for StackStateAwsIntegration '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
         }
-        super(typeToken("StackStateAwsIntegration"), name, {}, opts);
+        super(typeToken("StackStateAwsIntegration"), name, {}, componentOptions("StackStateAwsIntegration", opts));
         this.regions = [...args.regions];
         this.mainRegion = args.mainRegion ?? args.regions[0];
         const partition = partitionOf(this.mainRegion);
+        REGION_PROVIDERS.set(this, {});
         const { tags, permissionsBoundaryArn, rolePath } = args;
 
         for (const region of this.regions) {
@@ -145,8 +168,8 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
             }, inRegion(region));
         }
 
-        for (const [region, vpcs] of Object.entries(args.flowLogs ?? {})) {
-            new FlowLogs(`${name}-flow-logs-${region}`, { vpcs, bucketArn: bucket.bucketArn, tags }, inRegion(region));
+        for (const [region, selection] of Object.entries(args.flowLogs ?? {})) {
+            new FlowLogs(`${name}-flow-logs-${region}`, { ...selection, bucketArn: bucket.bucketArn, tags }, inRegion(region));
         }
 
         this.roleArn = role.roleArn;

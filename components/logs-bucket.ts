@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BUCKET_SETTINGS, logsBucketName, logsBucketPolicy, Partition } from "../model";
-import { managedTags, policyJson, typeToken } from "./common";
+import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
 export interface LogsBucketArgs {
     /** The monitored account; names the bucket. */
@@ -20,13 +20,20 @@ export interface LogsBucketArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
+/**
+ * The logs bucket stackstate-logs-<account>, where Firehose and VPC flow logs deliver and the
+ * Agent reads: versioned, encrypted with a KMS key, private, TLS only, expiring after a day.
+ */
 export class LogsBucket extends pulumi.ComponentResource {
+    /** The bucket. */
     readonly bucket: aws.s3.Bucket;
+    /** Name of the bucket, stackstate-logs-<account>. */
     readonly bucketName: pulumi.Output<string>;
+    /** ARN of the bucket. */
     readonly bucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: LogsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("LogsBucket"), name, {}, opts);
+        super(typeToken("LogsBucket"), name, {}, componentOptions("LogsBucket", opts));
         const partition = args.partition ?? "aws";
         const child = { parent: this };
 

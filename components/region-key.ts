@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { KMS_ALIAS, KMS_SETTINGS, keyPolicy, partitionOf } from "../model";
-import { managedTags, policyJson, typeToken } from "./common";
+import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
 export interface RegionKeyArgs {
     /** The key's region; the component's provider must point there. */
@@ -21,13 +21,17 @@ export interface RegionKeyArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
+/** A region's customer-managed KMS key, with rotation, and its alias/stackstate-integration. */
 export class RegionKey extends pulumi.ComponentResource {
+    /** The key. */
     readonly key: aws.kms.Key;
+    /** The key's alias, alias/stackstate-integration. */
     readonly alias: aws.kms.Alias;
+    /** ARN of the key. */
     readonly keyArn: pulumi.Output<string>;
 
     constructor(name: string, args: RegionKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(typeToken("RegionKey"), name, {}, opts);
+        super(typeToken("RegionKey"), name, {}, componentOptions("RegionKey", opts));
         const partition = partitionOf(args.region);
         const encryptsBucket = args.encryptsBucket ?? false;
 

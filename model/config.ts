@@ -8,7 +8,39 @@ import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess } from "./integration-permissions";
 import { normalisedRolePath } from "./names";
 
+/** Flow logs of one region as stack config gives them: "all", or VPC ids. */
 export type FlowLogSelection = "all" | string[];
+
+/**
+ * Flow logs of one region as the components take them: an object, not `"all" | string[]`, because
+ * the component package's schema has no union types.
+ */
+export interface VpcSelection {
+    /** VPC ids that get a flow log to the logs bucket. */
+    readonly vpcIds?: string[];
+    /** Give every VPC the region's provider finds at deployment a flow log, instead of listing vpcIds. Default: false. */
+    readonly allVpcs?: boolean;
+}
+
+export function vpcSelection(selection: FlowLogSelection): VpcSelection {
+    return selection === "all" ? { allVpcs: true } : { vpcIds: [...selection] };
+}
+
+/** Why a selection names no VPCs, or two ways of naming them; undefined when it is sound. */
+export function vpcSelectionProblem(selection: VpcSelection): string | undefined {
+    const listed = selection.vpcIds !== undefined;
+    if (selection.allVpcs === true && listed) return "must set either allVpcs or vpcIds, not both";
+    if (selection.allVpcs !== true && (!listed || selection.vpcIds!.length === 0)) return "must list at least one VPC id in vpcIds, or set allVpcs";
+    return undefined;
+}
+
+/** The problems of each region's selection, keyed `flowLogs`. */
+export function vpcSelectionProblems(flowLogs: Record<string, VpcSelection> | undefined): ConfigProblem[] {
+    return Object.entries(flowLogs ?? {}).flatMap(([region, selection]) => {
+        const problem = vpcSelectionProblem(selection);
+        return problem ? [{ key: "flowLogs", message: `[${region}] ${problem}` }] : [];
+    });
+}
 
 export interface IntegrationConfig {
     regions: string[];
@@ -18,7 +50,7 @@ export interface IntegrationConfig {
     agentAccountId?: string;
     accountId?: string;
     externalId?: string;
-    flowLogs: Record<string, FlowLogSelection>;
+    flowLogs: Record<string, VpcSelection>;
     permissionsBoundaryArn?: string;
     rolePath: string;
     tags: Record<string, string>;
@@ -89,7 +121,7 @@ export function validateIntegrationConfig(raw: Record<string, unknown>): Integra
     return withDerivedDefaults(values as unknown as RawValidConfig);
 }
 
-type RawValidConfig = Partial<IntegrationConfig> & { regions: string[] };
+type RawValidConfig = Partial<Omit<IntegrationConfig, "flowLogs">> & { regions: string[]; flowLogs?: Record<string, FlowLogSelection> };
 
 /** Defaults the schema cannot express: they derive from other keys. */
 function withDerivedDefaults(v: RawValidConfig): IntegrationConfig {
@@ -99,6 +131,7 @@ function withDerivedDefaults(v: RawValidConfig): IntegrationConfig {
         mainRegion,
         partition: partitionOf(mainRegion),
         agentRoleArns: v.agentRoleArns ?? [],
+        flowLogs: Object.fromEntries(Object.entries(v.flowLogs ?? {}).map(([region, selection]) => [region, vpcSelection(selection)])),
         rolePath: normalisedRolePath(v.rolePath),
     };
 }

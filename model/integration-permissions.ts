@@ -12,8 +12,18 @@ import { Partition } from "./regions";
 import { bucketArn, logsBucketName } from "./names";
 import { PolicyStatement } from "./iam-document";
 
-export type ApiGatewayAccess = "read" | "published";
-export const API_GATEWAY_ACCESS_LEVELS: readonly ApiGatewayAccess[] = ["read", "published"];
+/**
+ * API Gateway permissions of the integration role. An object of constants, not a union type, so
+ * the component package's schema can carry it as an enum to other languages.
+ */
+export const ApiGatewayAccess = {
+    /** apigateway:GET only: enough for the Agent's API Gateway topology. */
+    Read: "read",
+    /** The published template's GET, DELETE, PUT, HEAD, PATCH, POST and OPTIONS. */
+    Published: "published",
+} as const;
+export type ApiGatewayAccess = (typeof ApiGatewayAccess)[keyof typeof ApiGatewayAccess];
+export const API_GATEWAY_ACCESS_LEVELS: readonly ApiGatewayAccess[] = Object.values(ApiGatewayAccess);
 
 /** Where a statement's actions apply. */
 export type ResourceScope = "any" | "logsBucket" | "selfStack";

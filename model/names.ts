@@ -4,6 +4,20 @@
  */
 import { partitionOf, Partition } from "./regions";
 
+/**
+ * The component package's name: other languages' SDKs are generated under it, and its components'
+ * type tokens read `stackstate-aws:index:<Component>` (Pulumi's component providers serve the
+ * `index` module only).
+ */
+export const PACKAGE_NAME = "stackstate-aws";
+export function componentTypeToken(component: string): string {
+    return `${PACKAGE_NAME}:index:${component}`;
+}
+/** The components' type tokens before they were a package; stacks deployed then hold these URNs. */
+export function legacyComponentTypeToken(component: string): string {
+    return `stackstate:aws:${component}`;
+}
+
 /** The Agent's config and StackState's docs reference this exact role name. */
 export const INTEGRATION_ROLE_NAME = "StackStateAwsIntegrationRole";
 

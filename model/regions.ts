@@ -6,6 +6,18 @@
  * are out for the same reason. A test checks this list against the AWS SDK's own
  * partition data so a typo cannot hide here.
  */
+/**
+ * The AWS partitions this package supports. An object of constants, not a union type, so the
+ * component package's schema can carry it as an enum to other languages.
+ */
+export const Partition = {
+    /** Commercial AWS regions. */
+    Aws: "aws",
+    /** AWS GovCloud (US). */
+    AwsUsGov: "aws-us-gov",
+} as const;
+export type Partition = (typeof Partition)[keyof typeof Partition];
+
 export const REGIONS_BY_PARTITION = {
     aws: [
         "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
@@ -16,9 +28,7 @@ export const REGIONS_BY_PARTITION = {
         "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
     ],
     "aws-us-gov": ["us-gov-east-1", "us-gov-west-1"],
-} as const;
-
-export type Partition = keyof typeof REGIONS_BY_PARTITION;
+} as const satisfies Record<Partition, readonly string[]>;
 
 export const KNOWN_REGIONS: readonly string[] = Object.values(REGIONS_BY_PARTITION).flat();
 

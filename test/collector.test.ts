@@ -95,7 +95,7 @@ describe("collector program", function () {
             `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[0]}`,
             `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[1]}`,
             `aws:ssm/parameter:Parameter ${name}-${PARAMETERS[2]}`,
-            `stackstate:aws:AgentInstanceProfile ${name}`,
+            `stackstate-aws:index:AgentInstanceProfile ${name}`,
         ]);
     });
 

@@ -40,7 +40,7 @@ describe("stack config validation", () => {
         });
         expect(fromText).to.deep.include({
             regions: ["eu-west-1", "us-east-1"], mainRegion: "us-east-1", agentRoleArns: [AGENT_ROLE],
-            flowLogs: { "eu-west-1": "all", "us-east-1": ["vpc-0123abcd"] }, tags: { team: "obs" },
+            flowLogs: { "eu-west-1": { allVpcs: true }, "us-east-1": { vpcIds: ["vpc-0123abcd"] } }, tags: { team: "obs" },
         });
         expect(validateIntegrationConfig({ regions: ["eu-west-1"], agentRoleArns: [AGENT_ROLE] }).regions).to.deep.equal(["eu-west-1"]);
     });

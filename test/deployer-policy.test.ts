@@ -100,7 +100,7 @@ describe("deployer permissions: the provider-call table", () => {
         expect(() => deployerStatements({ resources: [resource], reads: [read], standIns: [] }, "deploy"))
             .to.throw(UnknownPermissionsError, "aws:ec2/getVpc:getVpc, aws:sqs/queue:Queue");
         // Components, providers and random values ask nothing of AWS.
-        const component = { ...resource, type: "stackstate:aws:LogsBucket" };
+        const component = { ...resource, type: "stackstate-aws:index:LogsBucket" };
         expect(deployerStatements({ resources: [component], reads: [], standIns: [] }, "deploy")).to.deep.equal([]);
     });
 });

@@ -83,7 +83,7 @@ const PROVIDER = "pulumi:providers:aws";
 describe("StackStateAwsIntegration", () => {
     let d: Deployed;
     before(async () => {
-        d = await deploy({ flowLogs: { "eu-west-1": ["vpc-0a1b2c3d4e5f60708", "vpc-0123abcd"], "ap-southeast-2": "all" } });
+        d = await deploy({ flowLogs: { "eu-west-1": { vpcIds: ["vpc-0a1b2c3d4e5f60708", "vpc-0123abcd"] }, "ap-southeast-2": { allVpcs: true } } });
     });
 
     it("creates one explicit provider per region and nothing outside them", () => {
@@ -327,9 +327,9 @@ describe("StackStateAwsIntegration", () => {
     });
 
     it("reads nothing from AWS on the per-region path unless asked to discover VPCs", async () => {
-        const plain = await deploy({ flowLogs: { "eu-west-1": ["vpc-0123abcd"] } });
+        const plain = await deploy({ flowLogs: { "eu-west-1": { vpcIds: ["vpc-0123abcd"] } } });
         expect(plain.calls.map((c) => c.token)).to.deep.equal(["aws:index/getCallerIdentity:getCallerIdentity"]);
-        const discovering = await deploy({ flowLogs: { "eu-west-1": "all" } });
+        const discovering = await deploy({ flowLogs: { "eu-west-1": { allVpcs: true } } });
         expect(discovering.ofType(FLOW_LOG).map((f) => f.inputs.vpcId)).to.deep.equal(TEST_WORLD.vpcs!["eu-west-1"]);
         expect(discovering.ofType(FLOW_LOG).every((f) => f.region === "eu-west-1")).to.equal(true);
         expect(discovering.calls.map((c) => c.token).sort()).to.deep.equal(["aws:ec2/getVpcs:getVpcs", "aws:index/getCallerIdentity:getCallerIdentity"]);
@@ -423,7 +423,7 @@ describe("StackStateAwsIntegration options", () => {
     it("refuses an impossible layout before registering anything, naming every bad argument", async () => {
         expect(() => new StackStateAwsIntegration("bad-layout", {
             regions: ["eu-west-1", "eu-west-1", "mars-north-1"], mainRegion: "us-east-1", agentRoleArns: [AGENT_ROLE],
-            flowLogs: { "ap-south-1": "all" },
+            flowLogs: { "ap-south-1": { allVpcs: true } },
         })).to.throw(Error,
             "Invalid arguments for StackStateAwsIntegration 'bad-layout':\n" +
             "  - regions: must be known AWS region codes, got mars-north-1\n" +

@@ -58,12 +58,12 @@ describe("stackstate-aws plan", function () {
 
         const role = plan.resources.find((r) => r.inputs.name === "StackStateAwsIntegrationRole")!;
         expect(role.region).to.equal("us-gov-east-1");
-        expect(role.urn).to.equal("urn:pulumi:gov::stackstate-aws::stackstate:aws:StackStateAwsIntegration$stackstate:aws:IntegrationRole$aws:iam/role:Role::stackstate-integration-role");
+        expect(role.urn).to.equal("urn:pulumi:gov::stackstate-aws::stackstate-aws:index:StackStateAwsIntegration$stackstate-aws:index:IntegrationRole$aws:iam/role:Role::stackstate-integration-role");
         expect(role.inputs.assumeRolePolicy).to.equal("[secret]");
         expect(plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!.inputs.bucket).to.equal("stackstate-logs-444455556666");
         expect(plan.resources.filter((r) => r.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map((r) => r.region).sort())
             .to.deep.equal(["us-gov-east-1", "us-gov-west-1"]);
-        const integration = plan.resources.find((r) => r.type === "stackstate:aws:StackStateAwsIntegration")!;
+        const integration = plan.resources.find((r) => r.type === "stackstate-aws:index:StackStateAwsIntegration")!;
         expect(integration.parent).to.equal(null);
         expect(integration.region).to.equal(null);
         expect(JSON.stringify(plan)).not.to.include("offline-plan-placeholder-secret-value");

@@ -1,0 +1,41 @@
+/**
+ * The component package: which components other languages get, under which name. Pulumi infers
+ * their schema from the TypeScript source (the args interfaces, the classes' properties and their
+ * doc comments), so that source is the one description of the package in every language.
+ */
+import * as path from "path";
+import { ComponentProvider, ComponentProviderOptions } from "@pulumi/pulumi/provider/experimental";
+import { PACKAGE_NAME } from "../model";
+import {
+    AgentInstanceProfile, EventPipeline, FlowLogs, IntegrationRole, LogsBucket, RegionKey, StackStateAwsIntegration,
+} from "../components";
+
+export const PACKAGE_COMPONENTS = [
+    StackStateAwsIntegration, IntegrationRole, LogsBucket, RegionKey, EventPipeline, FlowLogs, AgentInstanceProfile,
+];
+
+/**
+ * The schema is inferred from this folder: its tsconfig.json holds only the package's own source,
+ * not the tests and tools, which halves the time the inference takes.
+ */
+export const PROVIDER_DIR = __dirname;
+
+export function providerOptions(): ComponentProviderOptions & { version: string } {
+    return {
+        name: PACKAGE_NAME,
+        components: PACKAGE_COMPONENTS,
+        dirname: PROVIDER_DIR,
+        version: (require("../package.json") as { version: string }).version,
+    };
+}
+
+export function componentProvider(): ComponentProvider {
+    return new ComponentProvider(providerOptions());
+}
+
+/** The package schema, formatted as `stackstate-aws schema` prints it and docs/schema.json holds it. */
+export async function packageSchema(): Promise<string> {
+    return `${JSON.stringify(JSON.parse(await componentProvider().getSchema()), null, 2)}\n`;
+}
+
+export const SCHEMA_FILE = path.join(__dirname, "..", "docs", "schema.json");
