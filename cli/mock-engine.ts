@@ -19,6 +19,8 @@ export interface Registration {
     inputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** Aliases as the SDK sent them: a URN, or a spec whose blank parts the engine fills in. */
+    aliases: AliasSpec[];
     /**
      * Region of the resource: its AWS provider's; for an AWS resource without one, the default
      * region; otherwise its nearest ancestor's; undefined when none has one.
@@ -30,6 +32,30 @@ export interface Registration {
     outputs: Record<string, unknown>;
     /** The outputs as a protobuf Struct, for the analyzer's stack-level calls. */
     rawOutputs: unknown;
+}
+
+export interface AliasSpec {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parentUrn?: string;
+    noParent?: boolean;
+}
+
+function aliasSpecOf(alias: any): AliasSpec {
+    if (alias.hasUrn()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    const blankless = (value: string) => value || undefined;
+    return {
+        name: blankless(spec.getName()),
+        type: blankless(spec.getType()),
+        stack: blankless(spec.getStack()),
+        project: blankless(spec.getProject()),
+        parentUrn: spec.hasParenturn() ? blankless(spec.getParenturn()) : undefined,
+        noParent: spec.hasNoparent() ? spec.getNoparent() : undefined,
+    };
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -100,6 +126,7 @@ export class MockEngine {
                 inputs: pulumi.runtime.deserializeProperties(req.getObject()),
                 dependencies: req.getDependenciesList(),
                 propertyDependencies,
+                aliases: req.getAliasesList().map(aliasSpecOf),
                 rawObject: req.getObject(),
             };
             return register(req, (err: unknown, resp: any) => {
