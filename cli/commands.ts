@@ -9,6 +9,7 @@ import type { VerifyFlags } from "./verify/options";
 import type { TeardownFlags } from "./teardown/options";
 import type { AgentConfigFlags } from "./agent-config";
 import type { DeployerPolicyFlags } from "./deployer-policy";
+import type { SchemaFlags } from "./schema";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./aws/timeouts";
@@ -97,4 +98,16 @@ function registerDeployerPolicy(program: Command): void {
         });
 }
 
-export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy];
+function registerSchema(program: Command): void {
+    program
+        .command("schema")
+        .description("Print the component package's schema (JSON), the one `pulumi package add` generates Python, Go, .NET, Java and YAML SDKs from.")
+        .option("--out <file>", "write the schema to FILE and print its path, e.g. --out docs/schema.json")
+        .option("--json", "with --out, print { file } as JSON (the schema itself is always JSON)")
+        .addHelpText("after", "\nExit codes: 0 printed, 1 the schema could not be inferred, 2 bad input: nothing written.")
+        .action(async (flags: SchemaFlags) => {
+            process.exitCode = await (await import("./schema")).schemaCommand(flags);
+        });
+}
+
+export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy, registerSchema];

@@ -33,9 +33,16 @@ export function componentProvider(): ComponentProvider {
     return new ComponentProvider(providerOptions());
 }
 
-/** The package schema, formatted as `stackstate-aws schema` prints it and docs/schema.json holds it. */
-export async function packageSchema(): Promise<string> {
-    return `${JSON.stringify(JSON.parse(await componentProvider().getSchema()), null, 2)}\n`;
+let inferred: Promise<string> | undefined;
+
+/**
+ * The package schema, formatted as `stackstate-aws schema` prints it and docs/schema.json holds
+ * it. Inferred once per process: the source does not change while it runs, and inference takes
+ * seconds (TypeScript reads all of @pulumi/aws's declarations).
+ */
+export function packageSchema(): Promise<string> {
+    inferred ??= componentProvider().getSchema().then((schema) => `${JSON.stringify(JSON.parse(schema), null, 2)}\n`);
+    return inferred;
 }
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "docs", "schema.json");
