@@ -51,7 +51,10 @@ describe("component package schema", function () {
     let text: string;
     let schema: Schema;
     before(async () => {
-        text = await packageSchema();
+        text = await packageSchema().catch((error: Error) => {
+            throw new Error(`Pulumi could not infer the component package's schema from the components' types: ${error.message}\n` +
+                "Args and public properties must be types it accepts: no unions (write an object of constants for an enum, an interface for alternatives); see docs/component-package.md.");
+        });
         schema = JSON.parse(text) as Schema;
     });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
+import { FlowLogs, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
 import { Registration, unwrapSecrets, valueOf } from "../cli/mock-engine";
 import { IAM_LIMITS, PolicyDocument, policySize } from "../model";
 import { testEngine, uniqueName } from "./helpers/engine";
@@ -432,5 +432,19 @@ describe("StackStateAwsIntegration options", () => {
             "  - flowLogs: region 'ap-south-1' must also be listed in regions (eu-west-1, eu-west-1, mars-north-1)");
         await testEngine().settle();
         expect(testEngine().registrations.filter((r) => r.name.startsWith("bad-layout"))).to.deep.equal([]);
+    });
+
+    it("refuses flow logs that name no VPC, or name them two ways, before registering anything", async () => {
+        expect(() => new StackStateAwsIntegration("bad-flow-logs", {
+            regions: ["eu-west-1", "us-east-1"], agentRoleArns: [AGENT_ROLE],
+            flowLogs: { "eu-west-1": {}, "us-east-1": { vpcIds: ["vpc-0123abcd"], allVpcs: true } },
+        })).to.throw(Error,
+            "Invalid arguments for StackStateAwsIntegration 'bad-flow-logs':\n" +
+            "  - flowLogs: [eu-west-1] must list at least one VPC id in vpcIds, or set allVpcs\n" +
+            "  - flowLogs: [us-east-1] must set either allVpcs or vpcIds, not both");
+        expect(() => new FlowLogs("bad-flow-logs-alone", { bucketArn: "arn:aws:s3:::b", vpcIds: [] }))
+            .to.throw(Error, "Invalid arguments for FlowLogs 'bad-flow-logs-alone': must list at least one VPC id in vpcIds, or set allVpcs.");
+        await testEngine().settle();
+        expect(testEngine().registrations.filter((r) => r.name.startsWith("bad-flow-logs"))).to.deep.equal([]);
     });
 });
