@@ -13,18 +13,10 @@ import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { ResourceMonitorService } from "@pulumi/pulumi/proto/resource_grpc_pb";
 import { MockAws, MockWorld } from "../../cli/mock-aws";
+import type { Registration } from "../../cli/mock-engine";
 
-export interface MonitoredRegistration {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    provider?: string;
-    providers: Record<string, string>;
-    inputs: Record<string, unknown>;
-    dependencies: string[];
-}
+/** What the mock engine records of a registration, as far as a resource monitor sees it. */
+export type MonitoredRegistration = Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "providers" | "inputs" | "dependencies">;
 
 type Handler = (call: { request: any }, callback: (error: Error | null, response?: unknown) => void) => void;
 
