@@ -40,6 +40,10 @@ function registerVerify(program: Command): void {
         .option("--agent-profile <profile>", "AWS profile of a principal the role trusts (the Agent's), for the AssumeRole probes")
         .option("--concurrency <n>", `regions checked at once (default ${DEFAULT_REGION_CONCURRENCY})`)
         .option("--timeout <seconds>", TIMEOUT_HELP)
+        .option("--deployer-role-arn <arn>", "instead: check that this role is allowed the deploy policy of --config (deployer-policy), with IAM's policy simulator")
+        .option("--config <file>", "with --deployer-role-arn: the stack config file (default Pulumi.example.yaml)")
+        .option("--project <project>", "with --deployer-role-arn: stackstate-aws or collector")
+        .option("--account-id <id>", "with --deployer-role-arn: the account deployed into (default: the role's)")
         .option("--json", "print { checks: [{ id, region, status, message }] }")
         .addHelpText("after", "\nExit codes: 0 all pass, 1 a check failed, 2 bad input, 3 some checks could not be evaluated.")
         .action(async (flags: VerifyFlags) => {

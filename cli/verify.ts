@@ -23,6 +23,9 @@ export async function verifyCommand(
     makeClients: (profile?: string, timeoutMs?: number) => ClientFactory & { destroy?(): void } = (profile, timeoutMs) => sdkClientFactory({ profile, timeoutMs }),
     extra: Pick<VerifyDeps, "actionCatalog" | "now"> = {},
 ): Promise<ExitCode> {
+    if (flags.deployerRoleArn !== undefined) {
+        return (await import("./verify/deployer")).verifyDeployerCommand(flags, io, () => makeClients());
+    }
     const input = parseVerifyFlags(flags);
     const timeoutMs = input.timeoutSeconds * 1000;
     const clients = makeClients(undefined, timeoutMs);

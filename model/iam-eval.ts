@@ -140,6 +140,13 @@ function conditionEntry(operator: string, key: string, values: string[], context
             return !values.includes(actual);
         case "StringNotEqualsIgnoreCase":
             return !lower.includes(actual.toLowerCase());
+        // IAM matches ArnEquals like ArnLike: the values may hold wildcards.
+        case "ArnEquals":
+        case "ArnLike":
+            return values.some((pattern) => globContainedIn(actual, [pattern]));
+        case "ArnNotEquals":
+        case "ArnNotLike":
+            return !values.some((pattern) => globContainedIn(actual, [pattern]));
         case "Null":
             // Null:true means "the key is absent"; a known key is present.
             return lower.includes("false");

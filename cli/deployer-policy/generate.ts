@@ -41,7 +41,9 @@ const BASE_NAMES: Record<Project, Record<Mode, string>> = {
 };
 
 export async function generateDeployerPolicies(file: StackConfigFile, project: Project, mode: Mode, accountId?: string): Promise<GenerateResult> {
-    const config = accountId ? { ...file.config, [`${CONFIG_NAMESPACE}:accountId`]: accountId } : file.config;
+    // The config's own accountId wins: the program refuses credentials of another account anyway.
+    const config = accountId && file.config[`${CONFIG_NAMESPACE}:accountId`] === undefined
+        ? { ...file.config, [`${CONFIG_NAMESPACE}:accountId`]: accountId } : file.config;
     const input = { ...file, config };
     const base = BASE_NAMES[project][mode];
     if (project === "collector") {

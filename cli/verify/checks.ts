@@ -42,7 +42,10 @@ export const REGION_CHECK_IDS = [
     "recent-events",
 ] as const;
 
-export type CheckId = (typeof GLOBAL_CHECK_IDS)[number] | (typeof BUCKET_CHECK_IDS)[number] | (typeof REGION_CHECK_IDS)[number];
+/** `verify --deployer-role-arn` runs this check alone. */
+export const DEPLOYER_CHECK_ID = "deployer-permissions";
+
+export type CheckId = (typeof GLOBAL_CHECK_IDS)[number] | (typeof BUCKET_CHECK_IDS)[number] | (typeof REGION_CHECK_IDS)[number] | typeof DEPLOYER_CHECK_ID;
 export const CHECK_IDS: readonly CheckId[] = [...GLOBAL_CHECK_IDS, ...BUCKET_CHECK_IDS, ...REGION_CHECK_IDS];
 
 /** The `region` of checks on global services (IAM, STS), as the Agent names them. */

@@ -11,6 +11,11 @@ export interface VerifyFlags {
     agentProfile?: string;
     concurrency?: string;
     timeout?: string;
+    /** Checks this role against the deploy policy of --config instead of checking the account's wiring. */
+    deployerRoleArn?: string;
+    config?: string;
+    project?: string;
+    accountId?: string;
     json?: boolean;
 }
 

@@ -60,7 +60,8 @@ export async function simulationGroups(ctx: VerifyContext): Promise<SimulationGr
     ].filter((group) => group.actions.size > 0);
 }
 
-function reasonFor(decision: string | undefined, result: EvaluationResult, detail: {
+/** Why the simulator did not allow an action, in words. */
+export function reasonFor(decision: string | undefined, result: EvaluationResult, detail: {
     PermissionsBoundaryDecisionDetail?: { AllowedByPermissionsBoundary?: boolean };
     MissingContextValues?: string[];
 }): string {

@@ -16,6 +16,15 @@ function decide(principal: PrincipalPolicies, actions: string[], resource?: stri
 }
 
 describe("evaluateActions: effective IAM permission", () => {
+    it("decides ArnEquals and ArnLike on a known context value, wildcards included", () => {
+        const p = { identity: [policy("attach", allow("iam:AttachRolePolicy", "*", { Condition: { ArnEquals: { "iam:PolicyARN": ["arn:aws:iam::*:policy/Stack*"] } } }))] };
+        const attach = (policyArn: string) => evaluateActions(p, ["iam:AttachRolePolicy"], { requestContext: { "iam:policyarn": policyArn } })[0].status;
+        expect(attach("arn:aws:iam::123456789012:policy/StackStateAwsIntegrationPolicy")).to.equal("allowed");
+        expect(attach("arn:aws:iam::aws:policy/AdministratorAccess")).to.equal("missing");
+        const not = { identity: [policy("n", allow("iam:AttachRolePolicy", "*", { Condition: { ArnNotLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/*" } } }))] };
+        expect(evaluateActions(not, ["iam:AttachRolePolicy"], { requestContext: { "iam:policyarn": "arn:aws:iam::aws:policy/AdministratorAccess" } })[0].status).to.equal("missing");
+    });
+
     describe("action wildcards and case", () => {
         it("grants through * and ? wildcards, case-insensitively", () => {
             const p = { identity: [policy("read", { Sid: "Read", ...allow(["S3:GET*", "ec2:Describe?pcs"]) })] };
