@@ -1,6 +1,6 @@
 /** The collector host: its secrets, security group, launch template and Auto Scaling group. */
 import { ssmParameterArn } from "../collector-settings";
-import { autoNamePattern, PlannedResource, PlanView } from "./planned-resource";
+import { autoNamePattern, PlannedResource, PlanView, regionalArn } from "./planned-resource";
 import { passRole } from "./pipeline-resources";
 import { calls, on, ResourcePermissions } from "./provider-calls";
 
@@ -9,7 +9,7 @@ const SG_GO = "internal/service/ec2/vpc_security_group.go";
 const TEMPLATE_GO = "internal/service/ec2/ec2_launch_template.go";
 const GROUP_GO = "internal/service/autoscaling/group.go";
 
-const regional = (r: PlannedResource, service: string, resource: string) => `arn:${r.partition}:${service}:${r.region}:${r.accountId}:${resource}`;
+const regional = regionalArn;
 
 /** Resource ids are EC2's choice: a type's every resource in the region and account. */
 const ec2 = (r: PlannedResource, type: string) => regional(r, "ec2", `${type}/*`);
@@ -29,7 +29,7 @@ function parameterKey(r: PlannedResource, plan: PlanView) {
 
 /** What launching the group's instances is authorised on (RunInstances through the launch template). */
 function launchResources(r: PlannedResource, plan: PlanView): string[] {
-    const subnets = String(r.inputs.vpcZoneIdentifiers ? (r.inputs.vpcZoneIdentifiers as string[]).join(",") : "").split(",").filter(Boolean);
+    const subnets = Array.isArray(r.inputs.vpcZoneIdentifiers) ? (r.inputs.vpcZoneIdentifiers as unknown[]) : [];
     return [
         ...subnets.map((subnet) => regional(r, "ec2", `subnet/${plan.known(subnet)}`)),
         ec2(r, "instance"), ec2(r, "volume"), ec2(r, "network-interface"), ec2(r, "security-group"), ec2(r, "launch-template"),

@@ -1,5 +1,5 @@
 /** Each region's pipeline (KMS key and alias, Firehose stream, EventBridge rule and target) and VPC flow logs. */
-import { PlannedResource, PlanView, Scope } from "./planned-resource";
+import { regionalArn, PlannedResource, PlanView, Scope } from "./planned-resource";
 import { calls, on, ResourcePermissions } from "./provider-calls";
 
 const KEY_GO = "internal/service/kms/key.go";
@@ -9,7 +9,7 @@ const RULE_GO = "internal/service/events/rule.go";
 const TARGET_GO = "internal/service/events/target.go";
 const FLOW_LOG_GO = "internal/service/ec2/vpc_flow_log.go";
 
-const regional = (r: PlannedResource, service: string, resource: string) => `arn:${r.partition}:${service}:${r.region}:${r.accountId}:${resource}`;
+const regional = regionalArn;
 
 /** A key's id is AWS's choice, so keys are named by region and account only. */
 export const regionKeys = (r: PlannedResource) => regional(r, "kms", "key/*");

@@ -95,6 +95,11 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
 
+/** An ARN of a resource in the planned resource's own region and account. */
+export function regionalArn(r: PlannedResource, service: string, resource: string): string {
+    return `arn:${r.partition}:${service}:${r.region}:${r.accountId}:${resource}`;
+}
+
 /** Pulumi's auto-name of a resource given no name: its logical name, a dash and 7 random hex characters. */
 export function autoNamePattern(logicalName: string): string {
     return `${logicalName}-*`;
