@@ -36,7 +36,7 @@ export const PIPELINE_RESOURCES: ResourcePermissions[] = [
                 ["kms:CreateKey", "CreateKey", "none"],
                 ["kms:TagResource", "CreateKey with Tags", "key"],
                 ["kms:EnableKeyRotation", "EnableKeyRotation (updateKeyRotationEnabled)", "key"],
-                ["kms:DescribeKey", "DescribeKey (waitKeyDescriptionPropagated)", "key"],
+                ["kms:DescribeKey", "DescribeKey (resourceKeyRead after create)", "key"],
                 ["kms:GetKeyPolicy", "GetKeyPolicy (waitKeyPolicyPropagated)", "key"],
                 ["kms:GetKeyRotationStatus", "GetKeyRotationStatus (waitKeyRotationEnabledPropagated)", "key"],
                 ["kms:ListResourceTags", "ListResourceTags (waitTagsPropagated)", "key"],
@@ -49,6 +49,7 @@ export const PIPELINE_RESOURCES: ResourcePermissions[] = [
             ]),
             ...calls("update", `${KEY_GO} resourceKeyUpdate`, [
                 ["kms:EnableKey", "EnableKey (updateKeyEnabled)", "key"],
+                ["kms:DescribeKey", "DescribeKey (waitKeyStatePropagated, waitKeyDescriptionPropagated)", "key"],
                 ["kms:DisableKey", "DisableKey (updateKeyEnabled)", "key"],
                 ["kms:UpdateKeyDescription", "UpdateKeyDescription", "key"],
                 ["kms:PutKeyPolicy", "PutKeyPolicy (updateKeyPolicy)", "key"],
@@ -98,10 +99,12 @@ export const PIPELINE_RESOURCES: ResourcePermissions[] = [
                 ["firehose:CreateDeliveryStream", "CreateDeliveryStream", "self"],
                 ["firehose:TagDeliveryStream", "CreateDeliveryStream with Tags", "self"],
                 ["iam:PassRole", "CreateDeliveryStream (extended_s3 role_arn)", "passFirehoseRole"],
-                // Firehose creates a grant on a customer managed key with the caller's credentials.
-                ["kms:CreateGrant", "CreateDeliveryStream with CUSTOMER_MANAGED_CMK (Firehose's grant)", "streamKey"],
-                ["kms:DescribeKey", "CreateDeliveryStream with CUSTOMER_MANAGED_CMK", "streamKey"],
-                ["firehose:DescribeDeliveryStream", "DescribeDeliveryStream (waitDeliveryStreamCreated)", "self"],
+                ["firehose:DescribeDeliveryStream", "DescribeDeliveryStream (waitDeliveryStreamCreated, waitDeliveryStreamEncryptionEnabled)", "self"],
+                // server_side_encryption is switched on after the stream exists.
+                ["firehose:StartDeliveryStreamEncryption", "StartDeliveryStreamEncryption (server_side_encryption)", "self"],
+                // Firehose creates a grant on a customer managed key for the caller.
+                ["kms:CreateGrant", "StartDeliveryStreamEncryption with CUSTOMER_MANAGED_CMK (Firehose's grant)", "streamKey"],
+                ["kms:DescribeKey", "StartDeliveryStreamEncryption with CUSTOMER_MANAGED_CMK", "streamKey"],
             ]),
             ...calls("read", `${STREAM_GO} resourceDeliveryStreamRead`, [
                 ["firehose:DescribeDeliveryStream", "DescribeDeliveryStream (findDeliveryStreamByName)", "self"],
@@ -112,6 +115,7 @@ export const PIPELINE_RESOURCES: ResourcePermissions[] = [
                 ["iam:PassRole", "UpdateDestination (extended_s3 role_arn)", "passFirehoseRole"],
                 ["firehose:StartDeliveryStreamEncryption", "StartDeliveryStreamEncryption", "self"],
                 ["firehose:StopDeliveryStreamEncryption", "StopDeliveryStreamEncryption", "self"],
+                ["firehose:DescribeDeliveryStream", "DescribeDeliveryStream (waitDeliveryStreamEncryptionEnabled, Disabled)", "self"],
                 ["kms:CreateGrant", "StartDeliveryStreamEncryption with CUSTOMER_MANAGED_CMK", "streamKey"],
                 ["kms:DescribeKey", "StartDeliveryStreamEncryption with CUSTOMER_MANAGED_CMK", "streamKey"],
             ]),
@@ -185,9 +189,9 @@ export const PIPELINE_RESOURCES: ResourcePermissions[] = [
                 ["ec2:CreateTags", "CreateFlowLogs with TagSpecifications", "taggedOnCreate"],
                 // AWS authorises delivery to S3 with the caller's logs:CreateLogDelivery.
                 ["logs:CreateLogDelivery", "CreateFlowLogs to S3 (log delivery)", "none"],
-                ["ec2:DescribeFlowLogs", "DescribeFlowLogs (FindFlowLogByID)", "none"],
+                ["ec2:DescribeFlowLogs", "DescribeFlowLogs (findFlowLogByID)", "none"],
             ]),
-            ...calls("read", `${FLOW_LOG_GO} resourceLogFlowRead`, [["ec2:DescribeFlowLogs", "DescribeFlowLogs (FindFlowLogByID)", "none"]]),
+            ...calls("read", `${FLOW_LOG_GO} resourceLogFlowRead`, [["ec2:DescribeFlowLogs", "DescribeFlowLogs (findFlowLogByID)", "none"]]),
             ...calls("tag", `${FLOW_LOG_GO} (tags interceptor: createTags, deleteTags)`, [
                 ["ec2:CreateTags", "CreateTags", "flowLogs"],
                 ["ec2:DeleteTags", "DeleteTags", "flowLogs"],
