@@ -19,7 +19,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { MockEngine, Registration, unwrapSecrets, valueOf } from "../cli/mock-engine";
-import { StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
+import { AgentInstanceProfile, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
 import { componentTypeToken } from "../model";
 import { SCHEMA_FILE } from "../provider/component-package";
 import { GrpcEngine, MonitoredRegistration } from "./helpers/grpc-engine";
@@ -138,5 +138,33 @@ describe("component provider over gRPC", function () {
         expect(unwrapSecrets(state, true)).to.deep.equal(outputs);
         expect(unwrapSecrets(state, false)).to.include({ externalId: "[secret]" });
         expect(engine.logs.filter((message) => /error/i.test(message))).to.deep.equal([]);
+    });
+
+    it("constructs the other components too: AgentInstanceProfile as TypeScript creates it", async () => {
+        const args = { monitoredAccountIds: ["123456789012", "444455556666"], roleName: "CollectorRole", path: "/stackstate/" };
+        const before = engine.registrations.length;
+        const response = await rpc<providerPb.ConstructRequest, providerPb.ConstructResponse>(client, "construct", new providerPb.ConstructRequest()
+            .setProject(PROJECT).setStack(STACK).setMonitorendpoint(engine.address)
+            .setType(componentTypeToken("AgentInstanceProfile")).setName("collector")
+            .setInputs(Struct.fromJavaScript(args)));
+        const local = new MockEngine(TEST_WORLD, PROJECT, STACK);
+        const profile = new AgentInstanceProfile("collector", args);
+        const roleArn = await valueOf(profile.roleArn);
+        await local.settle();
+        const byUrn = (a: { urn: string }, b: { urn: string }) => a.urn.localeCompare(b.urn);
+        expect(engine.registrations.slice(before).map(comparable).sort(byUrn)).to.deep.equal(local.registrations.map(comparable).sort(byUrn));
+        expect(pulumi.runtime.deserializeProperties(response.getState()!)).to.include({ roleArn, instanceProfileName: "CollectorRole" });
+    });
+
+    it("refuses bad inputs with the component's own message, naming each bad argument", async () => {
+        const error = await rpc(client, "construct", new providerPb.ConstructRequest()
+            .setProject(PROJECT).setStack(STACK).setMonitorendpoint(engine.address)
+            .setType(componentTypeToken("StackStateAwsIntegration")).setName("bad")
+            .setInputs(Struct.fromJavaScript({ regions: ["eu-west-1", "mars-north-1"], flowLogs: { "eu-west-1": {} } })))
+            .then(() => undefined, (e: grpc.ServiceError) => e);
+        expect(error?.details).to.include("Invalid arguments for StackStateAwsIntegration 'bad':\n" +
+            "  - regions: must be known AWS region codes, got mars-north-1\n" +
+            "  - flowLogs: [eu-west-1] must list at least one VPC id in vpcIds, or set allVpcs");
+        expect(engine.registrations.filter((r) => r.name === "bad")).to.deep.equal([]);
     });
 });
