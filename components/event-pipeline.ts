@@ -5,8 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    EVENT_RULE_NAME, eventBridgePrefix, eventBridgeRoleName, eventBridgeRolePolicy, eventPattern, FIREHOSE_SETTINGS,
-    FIREHOSE_STREAM_NAME, firehoseRoleName, firehoseRolePolicy, partitionOf, PolicyDocument, serviceTrustPolicy,
+    defaultRegionNames, eventBridgePrefix, eventBridgeRolePolicy, eventPattern, FIREHOSE_SETTINGS, firehoseRolePolicy,
+    partitionOf, PolicyDocument, RegionNames, serviceTrustPolicy,
 } from "../model";
 import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
@@ -25,6 +25,8 @@ export interface EventPipelineArgs {
     readonly streamKeyArn: pulumi.Input<string>;
     /** Key S3 encrypts delivered objects with: Firehose requires a key in the bucket's region. */
     readonly objectKeyArn: pulumi.Input<string>;
+    /** AWS names of the rule, its target, the stream, the roles and their policies. Default: this package's. */
+    readonly names?: RegionNames;
     /** Managed policy set as both roles' permissions boundary. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of both roles. Default: /. */
@@ -57,6 +59,7 @@ export class EventPipeline extends pulumi.ComponentResource {
         const tags = managedTags(args.tags);
         const accountId = pulumi.output(args.accountId);
         const prefix = accountId.apply((account) => eventBridgePrefix(account, region));
+        const names = args.names ?? defaultRegionNames(region);
 
         // A role a service assumes to act for this account, with its one inline policy.
         const serviceRole = (key: string, service: string, roleName: string, description: string, policyName: string, policy: pulumi.Output<PolicyDocument>) => {
@@ -72,8 +75,8 @@ export class EventPipeline extends pulumi.ComponentResource {
             return { role, rolePolicy };
         };
 
-        const firehose = serviceRole("firehose", "firehose.amazonaws.com", firehoseRoleName(region),
-            `Lets Firehose in ${region} deliver StackState events to the logs bucket.`, "deliver-to-logs-bucket",
+        const firehose = serviceRole("firehose", "firehose.amazonaws.com", names.firehoseRole,
+            `Lets Firehose in ${region} deliver StackState events to the logs bucket.`, names.firehosePolicy,
             pulumi.all([accountId, args.bucketName, args.objectKeyArn]).apply(([account, bucketName, objectKeyArn]) =>
                 firehoseRolePolicy({ partition, accountId: account, region, bucketName, bucketRegion: args.bucketRegion, objectKeyArn })));
         this.firehoseRole = firehose.role;
@@ -81,7 +84,7 @@ export class EventPipeline extends pulumi.ComponentResource {
         // Records go to S3 as they come: no processing, no delimiter (the Agent reads concatenated
         // JSON and drops everything after a newline), GZIP, Firehose's default object names.
         this.stream = new aws.kinesis.FirehoseDeliveryStream(`${name}-stream`, {
-            name: FIREHOSE_STREAM_NAME,
+            name: names.firehoseStream,
             destination: "extended_s3",
             extendedS3Configuration: {
                 roleArn: this.firehoseRole.arn,
@@ -97,14 +100,14 @@ export class EventPipeline extends pulumi.ComponentResource {
             tags,
         }, { parent: this, dependsOn: [firehose.rolePolicy] });
 
-        const eventBridge = serviceRole("eventbridge", "events.amazonaws.com", eventBridgeRoleName(region),
-            `Lets EventBridge in ${region} put StackState events into the Firehose stream.`, "put-into-stream",
-            accountId.apply((account) => eventBridgeRolePolicy(region, account)));
+        const eventBridge = serviceRole("eventbridge", "events.amazonaws.com", names.eventBridgeRole,
+            `Lets EventBridge in ${region} put StackState events into the Firehose stream.`, names.eventBridgePolicy,
+            accountId.apply((account) => eventBridgeRolePolicy(region, account, names.firehoseStream)));
         this.eventBridgeRole = eventBridge.role;
 
         this.rule = new aws.cloudwatch.EventRule(`${name}-rule`, {
-            name: EVENT_RULE_NAME,
-            description: "Sends resource changes StackState tracks to the stackstate-eventbridge-stream Firehose.",
+            name: names.eventRule,
+            description: `Sends resource changes StackState tracks to the ${names.firehoseStream} Firehose.`,
             eventPattern: JSON.stringify(eventPattern()),
             state: "ENABLED",
             tags,
@@ -112,7 +115,7 @@ export class EventPipeline extends pulumi.ComponentResource {
 
         new aws.cloudwatch.EventTarget(`${name}-target`, {
             rule: this.rule.name,
-            targetId: "stackstate-firehose",
+            targetId: names.eventTarget,
             arn: this.stream.arn,
             roleArn: this.eventBridgeRole.arn,
         }, { parent: this, dependsOn: [eventBridge.rolePolicy] });

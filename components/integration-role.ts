@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    ApiGatewayAccess, externalIdProblems, IAM_LIMITS, INTEGRATION_ROLE_NAME, integrationPolicyName,
+    AccountNames, ApiGatewayAccess, defaultAccountNames, externalIdProblems, IAM_LIMITS, integrationPolicyName,
     integrationTrustPolicy, packStatements, Partition, policySize, readStatements,
 } from "../model";
 import { managedTags, componentOptions, typeToken } from "./common";
@@ -23,6 +23,8 @@ export interface IntegrationRoleArgs {
     readonly agentAccountId?: pulumi.Input<string>;
     /** API Gateway access level. Default: read (apigateway:GET only). */
     readonly apiGatewayAccess?: ApiGatewayAccess;
+    /** The role's and its first read policy's names. Default: StackStateAwsIntegrationRole, StackStateAwsIntegrationPolicy. */
+    readonly names?: AccountNames;
     /** Managed policy set as the role's permissions boundary. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of the role and its policies. Default: /. */
@@ -49,6 +51,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
         super(typeToken("IntegrationRole"), name, {}, componentOptions("IntegrationRole", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);
+        const names = args.names ?? defaultAccountNames();
 
         const trust = pulumi
             .all([args.externalId, args.agentRoleArns ?? [], args.agentAccountId])
@@ -63,7 +66,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
             });
 
         this.role = new aws.iam.Role(`${name}-role`, {
-            name: INTEGRATION_ROLE_NAME,
+            name: names.integrationRole,
             path: args.path,
             description: "Read-only access for StackState's AWS (V2) integration, assumed with an ExternalId.",
             assumeRolePolicy: pulumi.secret(trust),
@@ -84,7 +87,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
         }
         for (let i = 0; i < count; i++) {
             const policy = new aws.iam.Policy(`${name}-read-${i + 1}`, {
-                name: integrationPolicyName(i),
+                name: i === 0 ? names.integrationPolicy : integrationPolicyName(i),
                 path: args.path,
                 description: `StackState AWS integration read permissions (${i + 1} of ${count}).`,
                 policy: documents.apply((docs) => JSON.stringify(docs[i])),

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems, partitionOf,
-    VpcSelection, vpcSelectionProblems,
+    accountNames, agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
+    NameOverrides, partitionOf, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
 import { componentOptions, typeToken } from "./common";
 import { IntegrationRole } from "./integration-role";
@@ -41,6 +41,8 @@ export interface StackStateAwsIntegrationArgs {
     readonly apiGatewayAccess?: ApiGatewayAccess;
     /** Role the providers assume to deploy into the monitored account. Default: the ambient credentials. */
     readonly deployRoleArn?: pulumi.Input<string>;
+    /** AWS names instead of this package's, for adopted resources. Default: this package's names. */
+    readonly names?: NameOverrides;
 }
 
 /** The Agent's `instances` entry for this account in aws_topology's conf.yaml. */
@@ -128,6 +130,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
                 region,
                 accountId: this.accountId,
                 encryptsBucket: region === this.mainRegion,
+                aliasName: regionNames(region, args.names).kmsAlias,
                 tags,
             }, inRegion(region));
         }
@@ -140,6 +143,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
             agentRoleArns: args.agentRoleArns,
             agentAccountId: args.agentAccountId,
             apiGatewayAccess: args.apiGatewayAccess,
+            names: accountNames(args.names),
             permissionsBoundaryArn,
             path: rolePath,
             tags,
@@ -162,6 +166,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
                 bucketRegion: this.mainRegion,
                 streamKeyArn: keys[region].keyArn,
                 objectKeyArn: bucketKeyArn,
+                names: regionNames(region, args.names),
                 permissionsBoundaryArn,
                 rolePath,
                 tags,

@@ -17,6 +17,8 @@ export interface RegionKeyArgs {
     readonly accountId: pulumi.Input<string>;
     /** Whether this key encrypts the logs bucket (the main region's key). Default: false. */
     readonly encryptsBucket?: boolean;
+    /** The alias. Default: alias/stackstate-integration. */
+    readonly aliasName?: string;
     /** Tags, merged with managed-by: stackstate-aws. */
     readonly tags?: pulumi.Input<Record<string, string>>;
 }
@@ -44,7 +46,7 @@ export class RegionKey extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.alias = new aws.kms.Alias(`${name}-alias`, {
-            name: KMS_ALIAS,
+            name: args.aliasName ?? KMS_ALIAS,
             targetKeyId: this.key.keyId,
         }, { parent: this });
 

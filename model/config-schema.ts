@@ -9,6 +9,25 @@ import { EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH, EXTERNAL_ID_PATTERN } f
 
 export const CONFIG_NAMESPACE = "stackstate-aws";
 
+const IAM_NAME = (max: number) => ({ type: "string", pattern: `^[\\w+=,.@-]{1,${max}}$`, "x-rule": `must be an IAM name: 1-${max} letters, digits and _+=,.@-` });
+const EVENTS_NAME = { type: "string", pattern: "^[.\\-_A-Za-z0-9]{1,64}$", "x-rule": "must be 1-64 letters, digits and ._-" };
+const REGION_NAMES = {
+    type: "object",
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+        eventRule: EVENTS_NAME,
+        eventTarget: EVENTS_NAME,
+        firehoseStream: { type: "string", pattern: "^[a-zA-Z0-9_.-]{1,64}$", "x-rule": "must be 1-64 letters, digits and _.-" },
+        firehoseRole: IAM_NAME(64),
+        firehosePolicy: IAM_NAME(128),
+        eventBridgeRole: IAM_NAME(64),
+        eventBridgePolicy: IAM_NAME(128),
+        kmsAlias: { type: "string", pattern: "^alias/(?!aws/)[a-zA-Z0-9/_-]{1,250}$", "x-rule": "must be a KMS alias name: alias/ then 1-250 letters, digits and /_- (not alias/aws/)" },
+    },
+    "x-rule": "must map some of eventRule, eventTarget, firehoseStream, firehoseRole, firehosePolicy, eventBridgeRole, eventBridgePolicy, kmsAlias to names",
+};
+
 const ACCOUNT_ID = { type: "string", pattern: "^\\d{12}$", "x-rule": "must be a 12-digit AWS account ID" };
 const PARTITION = "aws(-us-gov)?";
 const ROLE_ARN = {
@@ -113,6 +132,22 @@ export const CONFIG_SCHEMA = {
             enum: API_GATEWAY_ACCESS_LEVELS,
             default: "read",
             "x-rule": `must be one of: ${API_GATEWAY_ACCESS_LEVELS.join(", ")}`,
+        },
+        names: {
+            description: "AWS names to use instead of this package's, for resources it adopts rather than creates (e.g. from the CloudFormation template): integrationRole, integrationPolicy, and per region eventRule, eventTarget, firehoseStream, firehoseRole, firehosePolicy, eventBridgeRole, eventBridgePolicy, kmsAlias. Default: this package's names.",
+            type: "object",
+            additionalProperties: false,
+            properties: {
+                integrationRole: IAM_NAME(64),
+                integrationPolicy: IAM_NAME(128),
+                regions: {
+                    type: "object",
+                    propertyNames: REGION,
+                    additionalProperties: REGION_NAMES,
+                    "x-rule": "must map region codes to names",
+                },
+            },
+            "x-rule": "must be a map of integrationRole, integrationPolicy and regions (region code to names)",
         },
         deployRoleArn: {
             description: "Role in the monitored account that Pulumi assumes to deploy (one stack per account, run from a central account). Default: the ambient credentials.",

@@ -7,6 +7,7 @@ import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CON
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess } from "./integration-permissions";
 import { normalisedRolePath } from "./names";
+import { NameOverrides } from "./resource-names";
 
 /** Flow logs of one region as stack config gives them: "all", or VPC ids. */
 export type FlowLogSelection = "all" | string[];
@@ -55,6 +56,8 @@ export interface IntegrationConfig {
     rolePath: string;
     tags: Record<string, string>;
     apiGatewayAccess: ApiGatewayAccess;
+    /** AWS names instead of this package's, for adopted resources. */
+    names?: NameOverrides;
     deployRoleArn?: string;
 }
 
@@ -140,6 +143,10 @@ function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
     const problems = integrationShapeProblems(v).map((p) => ({ ...p, key: qualified(p.key) }));
     if (!v.agentRoleArns && !v.agentAccountId) {
         problems.push({ key: qualified("agentRoleArns"), message: "is required unless agentAccountId is set: the integration role needs a principal to trust" });
+    }
+    const strayNames = Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions.includes(region));
+    if (strayNames.length > 0) {
+        problems.push({ key: qualified("names"), message: `names region${strayNames.length > 1 ? "s" : ""} ${strayNames.map((r) => `'${r}'`).join(", ")} must also be listed in regions (${v.regions.join(", ")})` });
     }
     const regionPartitions = new Set(v.regions.filter(isKnownRegion).map(partitionOf));
     if (regionPartitions.size !== 1) return problems;

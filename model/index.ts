@@ -1,6 +1,7 @@
 /** "What must be true" for StackState's AWS V2 integration: pure, no Pulumi, no AWS SDK. */
 export * from "./regions";
 export * from "./names";
+export * from "./resource-names";
 export * from "./tags";
 export * from "./iam-document";
 export * from "./integration-permissions";

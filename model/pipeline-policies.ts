@@ -4,12 +4,12 @@ import { bucketArn, eventBridgePrefix, firehoseStreamArn } from "./names";
 import { document, PolicyDocument } from "./iam-document";
 
 /** EventBridge may put records into this region's stream and nothing else. */
-export function eventBridgeRolePolicy(region: string, accountId: string): PolicyDocument {
+export function eventBridgeRolePolicy(region: string, accountId: string, streamName?: string): PolicyDocument {
     return document([{
         Sid: "PutEventsIntoStream",
         Effect: "Allow",
         Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
-        Resource: firehoseStreamArn(region, accountId),
+        Resource: firehoseStreamArn(region, accountId, streamName),
     }]);
 }
 

@@ -114,6 +114,21 @@ describe("stack config validation", () => {
         expect(keysOf(problemsOf({ regions: ["eu-west-1"], agentAccountId: "210987654321", flowLogs: { "eu-west-1": "some" } }))).to.deep.equal(["stackstate-aws:flowLogs"]);
     });
 
+    it("takes names for adopted resources, for listed regions only, and refuses names AWS would refuse", () => {
+        const base = { regions: ["eu-west-1"], agentAccountId: "210987654321" };
+        const names = { integrationPolicy: "stackstate-resources-StsIntegrationPolicy-ABC", regions: { "eu-west-1": { eventRule: "stackstate-resources-StsEventBridgeRule-1A2B", kmsAlias: "alias/sts" } } };
+        expect(validateIntegrationConfig({ ...base, names: JSON.stringify(names) }).names).to.deep.equal(names);
+        expect(validateIntegrationConfig(base)).not.to.have.property("names");
+        expect(problemsOf({ ...base, names: { regions: { "us-east-1": { eventRule: "r" } } } })).to.deep.equal([
+            { key: "stackstate-aws:names", message: "names region 'us-east-1' must also be listed in regions (eu-west-1)" },
+        ]);
+        const bad = problemsOf({ ...base, names: { integrationRole: "has space", regions: { "eu-west-1": { kmsAlias: "alias/aws/s3", streamName: "x" } } } });
+        expect(keysOf(bad)).to.deep.equal(["stackstate-aws:names"]);
+        expect(bad[0].message).to.include("must be an IAM name: 1-64 letters, digits and _+=,.@- (at [integrationRole])");
+        expect(bad[0].message).to.include("must be a KMS alias name");
+        expect(bad[0].message).to.include("(at [regions][eu-west-1])");
+    });
+
     it("takes only this project's keys from a stack config", () => {
         expect(rawConfigFromStackConfig({ "aws:region": "eu-west-1", "stackstate-aws:regions": "[]", "other:regions": "x" }))
             .to.deep.equal({ regions: "[]" });

@@ -400,6 +400,42 @@ describe("StackStateAwsIntegration options", () => {
         }
     });
 
+    it("names adopted resources with the names given, per region, and every other one with its own", async () => {
+        const regions = ["us-east-1", "eu-west-1"];
+        const adopted = {
+            eventRule: "stackstate-resources-StsEventBridgeRule-1A2B3C", eventTarget: "StsFirehoseTarget",
+            firehoseStream: "stackstate-resources-StsFirehose-9Z8Y", firehoseRole: "stackstate-resources-StsFirehoseRole-X1",
+            firehosePolicy: "StackStateFirehosePolicy", eventBridgeRole: "sts-eb-role", eventBridgePolicy: "StackStateEventBridgePolicy",
+            kmsAlias: "alias/stackstate-resources-key",
+        };
+        const d = await deploy({
+            regions, flowLogs: undefined,
+            names: { integrationRole: "AdoptedIntegrationRole", integrationPolicy: "stackstate-resources-StsIntegrationPolicy-ABC", regions: { "eu-west-1": adopted } },
+        });
+        const inRegion = (type: string, region: string) => d.ofType(type).filter((r) => r.region === region).map((r) => d.inputs(r));
+        const eu = "eu-west-1";
+        expect(inRegion(RULE, eu).map((r) => r.name)).to.deep.equal([adopted.eventRule]);
+        expect(inRegion(TARGET, eu).map((t) => t.targetId)).to.deep.equal([adopted.eventTarget]);
+        expect(inRegion(STREAM, eu).map((s) => s.name)).to.deep.equal([adopted.firehoseStream]);
+        expect(inRegion(ALIAS, eu).map((a) => a.name)).to.deep.equal([adopted.kmsAlias]);
+        expect(inRegion(ROLE, eu).map((r) => r.name).sort()).to.deep.equal([adopted.eventBridgeRole, adopted.firehoseRole].sort());
+        const euPolicies = inRegion("aws:iam/rolePolicy:RolePolicy", eu);
+        expect(euPolicies.map((p) => p.name).sort()).to.deep.equal([adopted.eventBridgePolicy, adopted.firehosePolicy].sort());
+        // EventBridge's role may put into the renamed stream, and only into it.
+        const putPolicy = euPolicies.find((p) => p.name === adopted.eventBridgePolicy);
+        expect(JSON.parse(putPolicy?.policy).Statement[0].Resource).to.equal(`arn:aws:firehose:${eu}:${ACCOUNT}:deliverystream/${adopted.firehoseStream}`);
+
+        // The other region and the account's resources: this package's names, or the ones given.
+        const us = "us-east-1";
+        expect(inRegion(RULE, us).map((r) => r.name)).to.deep.equal(["stackstate-eventbridge-rule"]);
+        expect(inRegion(TARGET, us).map((t) => t.targetId)).to.deep.equal(["stackstate-firehose"]);
+        expect(inRegion(STREAM, us).map((s) => s.name)).to.deep.equal(["stackstate-eventbridge-stream"]);
+        expect(inRegion(ALIAS, us).map((a) => a.name)).to.deep.equal(["alias/stackstate-integration"]);
+        expect(inRegion(ROLE, us).map((r) => r.name).sort()).to.deep.equal(["AdoptedIntegrationRole", "StackStateEventBridgeRole-us-east-1", "StackStateFirehoseRole-us-east-1"]);
+        expect(inRegion("aws:iam/policy:Policy", us).map((p) => p.name)).to.deep.equal(["stackstate-resources-StsIntegrationPolicy-ABC"]);
+        expect(await valueOf(d.integration.roleArn)).to.equal(`arn:aws:iam::${ACCOUNT}:role/AdoptedIntegrationRole`);
+    });
+
     it("stops when the credentials belong to another account than the stack's", async () => {
         const integration = new StackStateAwsIntegration(uniqueName("sts"), {
             regions: ["us-east-1"], agentRoleArns: [AGENT_ROLE], externalId: EXTERNAL_ID, accountId: "999988887777",
