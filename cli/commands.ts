@@ -10,6 +10,7 @@ import type { TeardownFlags } from "./teardown/options";
 import type { AgentConfigFlags } from "./agent-config";
 import type { DeployerPolicyFlags } from "./deployer-policy";
 import type { SchemaFlags } from "./schema";
+import type { AdoptFlags } from "./adopt/options";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./aws/timeouts";
@@ -114,4 +115,22 @@ function registerSchema(program: Command): void {
         });
 }
 
-export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy, registerSchema];
+function registerAdopt(program: Command): void {
+    program
+        .command("adopt")
+        .description("Move an installed CloudFormation template (stackstate-resources) under Pulumi without recreating it: write a pulumi import file, the stack config that reproduces the install, and a report of what maps and what changes.")
+        .option("--stack-name <name>", "the CloudFormation stack's name in each region", "stackstate-resources")
+        .option("--regions <list>", "comma-separated regions to adopt, e.g. eu-west-1,us-east-1")
+        .option("--main-region <region>", "region of the role and bucket (default: the region whose stack holds them)")
+        .option("--out <dir>", "directory to write import.json, Pulumi.<stack>.yaml and adoption-report.txt into (created if missing)")
+        .option("--stack <name>", "the Pulumi stack to write the config for (default: the account id)")
+        .option("--show-secrets", "print the installed ExternalId (never written to a file)")
+        .option("--retain", "then set DeletionPolicy Retain on every resource through a stack update, check it, and delete the CloudFormation stacks")
+        .option("--json", "print the report as JSON")
+        .addHelpText("after", "\nExit codes: 0 written (and with --retain, every stack retained and deleted), 1 cannot adopt or a --retain step failed, 2 bad input: nothing read or written, 3 AWS could not be read: nothing written.")
+        .action(async (flags: AdoptFlags) => {
+            process.exitCode = await (await import("./adopt")).adoptCommand(flags);
+        });
+}
+
+export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy, registerSchema, registerAdopt];

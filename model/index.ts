@@ -29,3 +29,7 @@ export * from "./collector-settings";
 export * from "./collector-policies";
 export * from "./collector-config-schema";
 export * from "./collector-config";
+export * from "./cfn-template";
+export * from "./import-ids";
+export * from "./adoption";
+export * from "./adoption-differences";

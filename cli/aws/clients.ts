@@ -13,6 +13,7 @@
  * Commands receive a `ClientFactory` rather than constructing clients, so tests can hand in
  * clients pointed at moto or wrapped by aws-sdk-client-mock.
  */
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
@@ -30,6 +31,7 @@ export interface AwsClients {
     readonly events: EventBridgeClient;
     readonly kms: KMSClient;
     readonly ec2: EC2Client;
+    readonly cloudformation: CloudFormationClient;
 }
 
 /** The clients of one region. IAM is global; its client is created in whichever region asks. */
@@ -147,5 +149,6 @@ function lazyClients(
         get events() { return once("events", () => new EventBridgeClient(config())); },
         get kms() { return once("kms", () => new KMSClient(config())); },
         get ec2() { return once("ec2", () => new EC2Client(config())); },
+        get cloudformation() { return once("cloudformation", () => new CloudFormationClient(config())); },
     };
 }
