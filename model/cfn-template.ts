@@ -177,10 +177,22 @@ export function evaluateConditions(template: CfnTemplate, ctx: ResolveContext): 
     return results;
 }
 
-/** The template with every resource retained when deleted or replaced, as JSON text CloudFormation accepts. */
+/** Metadata the retaining update adds to each resource. */
+export const ADOPTION_METADATA_KEY = "stackstate-aws";
+
+/**
+ * The template with every resource retained when deleted or replaced, as JSON text CloudFormation
+ * accepts. Each resource also gains a metadata entry: CloudFormation has been known to skip an
+ * update whose only change is a DeletionPolicy, and metadata changes no physical resource.
+ */
 export function withRetainedResources(template: CfnTemplate): string {
     const resources = Object.fromEntries(Object.entries(template.Resources).map(([id, resource]) => [
-        id, { ...resource, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" },
+        id, {
+            ...resource,
+            Metadata: { ...((resource as { Metadata?: object }).Metadata ?? {}), [ADOPTION_METADATA_KEY]: { adopted: "retained for adoption by Pulumi" } },
+            DeletionPolicy: "Retain",
+            UpdateReplacePolicy: "Retain",
+        },
     ]));
     return JSON.stringify({ ...template, Resources: resources });
 }

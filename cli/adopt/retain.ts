@@ -100,7 +100,10 @@ async function stillThere(clients: ClientFactory, c: Counterpart, physicalId: st
     }
 }
 
-async function retainRegion(outcome: AdoptOutcome, input: AdoptInput, clients: ClientFactory, region: string, template: CfnTemplate, parameters: string[], before: Record<string, string>, deps: RetainDeps): Promise<RetainResult> {
+/** How CloudFormation shows a NoEcho parameter's value. */
+const MASKED = "****";
+
+async function retainRegion(outcome: AdoptOutcome, input: AdoptInput, clients: ClientFactory, region: string, template: CfnTemplate, parameters: Record<string, string>, before: Record<string, string>, deps: RetainDeps): Promise<RetainResult> {
     const steps: string[] = [];
     const stackName = input.cfnStackName;
     const cfn = clients(region).cloudformation;
@@ -113,7 +116,8 @@ async function retainRegion(outcome: AdoptOutcome, input: AdoptInput, clients: C
                 await awsCall("cloudformation:UpdateStack", () => cfn.send(new UpdateStackCommand({
                     StackName: stackName,
                     TemplateBody: body,
-                    Parameters: parameters.map((key) => ({ ParameterKey: key, UsePreviousValue: true })),
+                    // A masked (NoEcho) value can only be kept as it is; the others are passed as they are.
+                    Parameters: Object.entries(parameters).map(([key, value]) => (value === MASKED ? { ParameterKey: key, UsePreviousValue: true } : { ParameterKey: key, ParameterValue: value })),
                     Capabilities: [...CAPABILITIES],
                 })));
             } catch (error) {
@@ -158,7 +162,7 @@ export async function retainAndDelete(outcome: AdoptOutcome, input: AdoptInput, 
     const results: RetainResult[] = [];
     for (const r of found) {
         const before = Object.fromEntries(r.stack.resources.map((x) => [x.logicalId, x.physicalId as string]));
-        const result = await retainRegion(outcome, input, clients, r.region, r.template, Object.keys(r.stack.parameters), before, deps);
+        const result = await retainRegion(outcome, input, clients, r.region, r.template, r.stack.parameters, before, deps);
         results.push(result);
         if (!result.ok) break;
     }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CreateStackCommand, DescribeStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { ClientFactory } from "../../cli/aws/clients";
+import { parseTemplate } from "../../model";
 
 export const TEMPLATE_FILE = path.join(__dirname, "..", "fixtures", "stackstate-resources.cfn.yaml");
 export const INSTALL_EXTERNAL_ID = "cfn-installed-external-id-0123456789";
@@ -38,4 +39,13 @@ export async function installTemplate(clients: ClientFactory, regions: string[],
         out[region] = Object.fromEntries((listed.StackResources ?? []).filter((r) => r.LogicalResourceId && r.PhysicalResourceId).map((r) => [r.LogicalResourceId as string, r.PhysicalResourceId as string]));
     }
     return out;
+}
+
+/** The test template without some of its resources, as JSON text (settings that name a dropped resource go too). */
+export function templateWithout(...logicalIds: string[]): string {
+    const template = parseTemplate(fs.readFileSync(TEMPLATE_FILE, "utf8"));
+    for (const id of logicalIds) delete template.Resources[id];
+    if (logicalIds.includes("StsKmsKey")) delete (template.Resources.StsLogsBucket?.Properties as Record<string, unknown> | undefined)?.BucketEncryption;
+    if (logicalIds.includes("StsIntegrationPolicy")) delete (template.Resources.StsIntegrationRole?.Properties as Record<string, unknown> | undefined)?.ManagedPolicyArns;
+    return JSON.stringify(template);
 }
