@@ -20,6 +20,7 @@ import { INSTALL_AGENT_ACCOUNT, INSTALL_EXTERNAL_ID, installTemplate, templateWi
 import { DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { runCli } from "./helpers/run-cli";
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -262,5 +263,15 @@ describe("stackstate-aws adopt (moto)", function () {
         expect(await refused({ regions: "eu-west-9", out: tempDir() })).to.match(/^--regions: unknown region 'eu-west-9'/);
         expect(await refused({ regions: "eu-west-1" })).to.match(/^--out is required/);
         expect(await refused({ regions: "eu-west-1", out: tempDir(), stackName: "1bad" })).to.match(/^--stack-name must be a CloudFormation stack name/);
+    });
+
+    it("exits 2 as a spawned command on bad input, printing the flag's problem", async () => {
+        const dir = tempDir();
+        const file = path.join(dir, "a-file");
+        fs.writeFileSync(file, "");
+        const run = await runCli(["adopt", "--regions", "eu-west-1", "--out", file], { env: { ...process.env, AWS_ENDPOINT_URL: "http://127.0.0.1:9" } });
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.equal(`error: --out must be a directory, but '${file}' is a file\n`);
+        expect(fs.readdirSync(dir)).to.deep.equal(["a-file"]);
     });
 });
