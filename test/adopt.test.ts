@@ -15,12 +15,14 @@ import { UsageError } from "../cli/exit-codes";
 import { planStack } from "../cli/plan-engine";
 import { readStackConfigFile } from "../cli/stack-config-file";
 import { IMPORT_ID_FORMATS, validateIntegrationConfig, rawConfigFromStackConfig } from "../model";
-import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
+import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, resetMoto } from "./helpers/moto";
 import { INSTALL_AGENT_ACCOUNT, INSTALL_EXTERNAL_ID, installTemplate, templateWithout } from "./helpers/cfn-install";
-import { DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
+import { CreateStackCommand, DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
+import { sdkClientFactory } from "../cli/aws/clients";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { runCli } from "./helpers/run-cli";
+import { testEngine } from "./helpers/engine";
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -57,6 +59,8 @@ describe("stackstate-aws adopt (moto)", function () {
         endpoint = await motoEndpoint();
     });
     beforeEach(() => resetMoto());
+    // adopt plans the program under its own mock engine; the component tests need theirs back.
+    after(() => testEngine().install());
 
     async function install(regions: string[], mainRegion: string, withFlowLog = false, templateBody?: string) {
         const clients = motoClients(endpoint);
@@ -181,6 +185,19 @@ describe("stackstate-aws adopt (moto)", function () {
         const withoutMain = await adopt(endpoint, { regions: "us-west-2", out });
         expect(withoutMain.code).to.equal(1);
         expect(withoutMain.stdout).to.include("no stack holds the integration role (a role whose trust requires an sts:ExternalId); the stacks name eu-west-1 as MainRegion: include it in --regions");
+        expect(fs.existsSync(out)).to.equal(false);
+    });
+
+    it("writes nothing (exit 1) for a stack that is not settled, saying why", async () => {
+        // moto leaves a stack whose creation failed in CREATE_IN_PROGRESS.
+        const clients = sdkClientFactory({ endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+        const body = JSON.stringify({ Resources: { Alias: { Type: "AWS::KMS::Alias", Properties: { AliasName: "alias/stackstate-integration", TargetKeyId: "no-such-key" } } } });
+        await clients("eu-west-1").cloudformation.send(new CreateStackCommand({ StackName: "stackstate-resources", TemplateBody: body })).catch(() => undefined);
+        clients.destroy();
+        const out = path.join(tempDir(), "never");
+        const run = await adopt(endpoint, { regions: "eu-west-1", out });
+        expect(run.code).to.equal(1);
+        expect(run.stdout).to.include("  - eu-west-1: the stack is CREATE_IN_PROGRESS: an operation is in progress; rerun when it has finished");
         expect(fs.existsSync(out)).to.equal(false);
     });
 
