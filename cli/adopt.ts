@@ -12,19 +12,19 @@ import { renderRetain, retainAndDelete } from "./adopt/retain";
 
 export interface AdoptEnvironment {
     io: CommandIo;
-    makeClients: () => ClientFactory & { destroy?(): void };
+    makeClients: (options: { timeoutMs: number }) => ClientFactory & { destroy?(): void };
     /** Pause between polls of a stack operation. */
     sleep?: (ms: number) => Promise<void>;
 }
 
 const processEnvironment = (): AdoptEnvironment => ({
     io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
-    makeClients: () => sdkClientFactory(),
+    makeClients: ({ timeoutMs }) => sdkClientFactory({ timeoutMs }),
 });
 
 export async function adoptCommand(flags: AdoptFlags, env: AdoptEnvironment = processEnvironment()): Promise<ExitCode> {
     const input = parseAdoptFlags(flags);
-    const clients = env.makeClients();
+    const clients = env.makeClients({ timeoutMs: input.timeoutSeconds * 1000 });
     const progress = (line: string) => env.io.stderr(`${line}\n`);
     try {
         const outcome = await runAdopt(input, clients, progress).catch((error: unknown) => {

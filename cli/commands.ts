@@ -126,6 +126,7 @@ function registerAdopt(program: Command): void {
         .option("--stack <name>", "the Pulumi stack to write the config for (default: the account id)")
         .option("--show-secrets", "print the installed ExternalId (never written to a file)")
         .option("--retain", "then set DeletionPolicy Retain on every resource through a stack update, check it, and delete the CloudFormation stacks")
+        .option("--timeout <seconds>", TIMEOUT_HELP)
         .option("--json", "print the report as JSON")
         .addHelpText("after", "\nExit codes: 0 written (and with --retain, every stack retained and deleted), 1 cannot adopt or a --retain step failed, 2 bad input: nothing read or written, 3 AWS could not be read: nothing written.")
         .action(async (flags: AdoptFlags) => {

@@ -1,7 +1,7 @@
 /** `adopt`'s flags, checked before any AWS call: bad input names the flag and changes nothing. */
 import * as fs from "fs";
 import { UsageError } from "../exit-codes";
-import { parseRegionList } from "../aws/input";
+import { parseRegionList, parseTimeout } from "../aws/input";
 
 export interface AdoptFlags {
     stackName?: string;
@@ -11,6 +11,7 @@ export interface AdoptFlags {
     stack?: string;
     showSecrets?: boolean;
     retain?: boolean;
+    timeout?: string;
     json?: boolean;
 }
 
@@ -24,6 +25,8 @@ export interface AdoptInput {
     pulumiStack?: string;
     showSecrets: boolean;
     retain: boolean;
+    /** Limit on each AWS request attempt. */
+    timeoutSeconds: number;
     json: boolean;
 }
 
@@ -48,6 +51,8 @@ export function parseAdoptFlags(flags: AdoptFlags): AdoptInput {
     } else if (fs.existsSync(flags.out) && !fs.statSync(flags.out).isDirectory()) {
         problems.push(`--out must be a directory, but '${flags.out}' is a file`);
     }
+    const timeout = parseTimeout(flags.timeout);
+    problems.push(...timeout.problems);
     if (flags.stack !== undefined && !PULUMI_STACK_NAME.test(flags.stack)) problems.push(`--stack must be a Pulumi stack name (letters, digits and _.-), is '${flags.stack}'`);
     if (problems.length > 0) throw new UsageError(problems.join("\nerror: "));
     return {
@@ -58,6 +63,7 @@ export function parseAdoptFlags(flags: AdoptFlags): AdoptInput {
         ...(flags.stack !== undefined ? { pulumiStack: flags.stack } : {}),
         showSecrets: Boolean(flags.showSecrets),
         retain: Boolean(flags.retain),
+        timeoutSeconds: timeout.value as number,
         json: Boolean(flags.json),
     };
 }
