@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     defaultRegionNames, eventBridgePrefix, eventBridgeRolePolicy, eventPattern, FIREHOSE_SETTINGS, firehoseRolePolicy,
-    partitionOf, PolicyDocument, RegionNames, serviceTrustPolicy,
+    partitionOf, PolicyDocument, RegionNameOverrides, serviceTrustPolicy,
 } from "../model";
 import { managedTags, policyJson, componentOptions, typeToken } from "./common";
 
@@ -26,7 +26,7 @@ export interface EventPipelineArgs {
     /** Key S3 encrypts delivered objects with: Firehose requires a key in the bucket's region. */
     readonly objectKeyArn: pulumi.Input<string>;
     /** AWS names of the rule, its target, the stream, the roles and their policies. Default: this package's. */
-    readonly names?: RegionNames;
+    readonly names?: RegionNameOverrides;
     /** Managed policy set as both roles' permissions boundary. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of both roles. Default: /. */
@@ -59,7 +59,7 @@ export class EventPipeline extends pulumi.ComponentResource {
         const tags = managedTags(args.tags);
         const accountId = pulumi.output(args.accountId);
         const prefix = accountId.apply((account) => eventBridgePrefix(account, region));
-        const names = args.names ?? defaultRegionNames(region);
+        const names = { ...defaultRegionNames(region), ...(args.names ?? {}) };
 
         // A role a service assumes to act for this account, with its one inline policy.
         const serviceRole = (key: string, service: string, roleName: string, description: string, policyName: string, policy: pulumi.Output<PolicyDocument>) => {

@@ -5,8 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    AccountNames, ApiGatewayAccess, defaultAccountNames, externalIdProblems, IAM_LIMITS, integrationPolicyName,
-    integrationTrustPolicy, packStatements, Partition, policySize, readStatements,
+    accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName,
+    integrationTrustPolicy, NameOverrides, packStatements, Partition, policySize, readStatements,
 } from "../model";
 import { managedTags, componentOptions, typeToken } from "./common";
 
@@ -24,7 +24,7 @@ export interface IntegrationRoleArgs {
     /** API Gateway access level. Default: read (apigateway:GET only). */
     readonly apiGatewayAccess?: ApiGatewayAccess;
     /** The role's and its first read policy's names. Default: StackStateAwsIntegrationRole, StackStateAwsIntegrationPolicy. */
-    readonly names?: AccountNames;
+    readonly names?: NameOverrides;
     /** Managed policy set as the role's permissions boundary. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of the role and its policies. Default: /. */
@@ -51,7 +51,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
         super(typeToken("IntegrationRole"), name, {}, componentOptions("IntegrationRole", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);
-        const names = args.names ?? defaultAccountNames();
+        const names = accountNames(args.names);
 
         const trust = pulumi
             .all([args.externalId, args.agentRoleArns ?? [], args.agentAccountId])

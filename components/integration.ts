@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    accountNames, agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
+    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
     NameOverrides, partitionOf, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
 import { componentOptions, typeToken } from "./common";
@@ -143,7 +143,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
             agentRoleArns: args.agentRoleArns,
             agentAccountId: args.agentAccountId,
             apiGatewayAccess: args.apiGatewayAccess,
-            names: accountNames(args.names),
+            names: args.names,
             permissionsBoundaryArn,
             path: rolePath,
             tags,
@@ -166,7 +166,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
                 bucketRegion: this.mainRegion,
                 streamKeyArn: keys[region].keyArn,
                 objectKeyArn: bucketKeyArn,
-                names: regionNames(region, args.names),
+                names: args.names?.regions?.[region],
                 permissionsBoundaryArn,
                 rolePath,
                 tags,

@@ -17,27 +17,38 @@ export const EVENT_TARGET_ID = "stackstate-firehose";
 export const FIREHOSE_ROLE_POLICY_NAME = "deliver-to-logs-bucket";
 export const EVENT_BRIDGE_ROLE_POLICY_NAME = "put-into-stream";
 
-export interface RegionNames {
-    eventRule: string;
-    eventTarget: string;
-    firehoseStream: string;
-    firehoseRole: string;
-    firehosePolicy: string;
-    eventBridgeRole: string;
-    eventBridgePolicy: string;
-    kmsAlias: string;
-}
-
-export interface AccountNames {
-    integrationRole: string;
-    /** The first read policy's name; further ones (when the read permissions need several) keep theirs. */
-    integrationPolicy: string;
+/** Names of one region's resources; each one left out keeps this package's name. */
+export interface RegionNameOverrides {
+    /** The EventBridge rule. Default: stackstate-eventbridge-rule. */
+    eventRule?: string;
+    /** The id of the rule's Firehose target. Default: stackstate-firehose. */
+    eventTarget?: string;
+    /** The Firehose stream. Default: stackstate-eventbridge-stream. */
+    firehoseStream?: string;
+    /** Firehose's role. Default: StackStateFirehoseRole-<region>. */
+    firehoseRole?: string;
+    /** The inline policy of Firehose's role. Default: deliver-to-logs-bucket. */
+    firehosePolicy?: string;
+    /** EventBridge's role. Default: StackStateEventBridgeRole-<region>. */
+    eventBridgeRole?: string;
+    /** The inline policy of EventBridge's role. Default: put-into-stream. */
+    eventBridgePolicy?: string;
+    /** The region key's alias. Default: alias/stackstate-integration. */
+    kmsAlias?: string;
 }
 
 /** The `names` stack config value: only the names that differ from the defaults. */
-export interface NameOverrides extends Partial<AccountNames> {
-    regions?: Record<string, Partial<RegionNames>>;
+export interface NameOverrides {
+    /** The role the Agent assumes. Default: StackStateAwsIntegrationRole. */
+    integrationRole?: string;
+    /** The first read policy's name; further ones (when the read permissions need several) keep theirs. Default: StackStateAwsIntegrationPolicy. */
+    integrationPolicy?: string;
+    /** Per region code, the names of that region's resources. Default: none. */
+    regions?: Record<string, RegionNameOverrides>;
 }
+
+export type RegionNames = Required<RegionNameOverrides>;
+export type AccountNames = Required<Omit<NameOverrides, "regions">>;
 
 export function defaultRegionNames(region: string): RegionNames {
     return {
