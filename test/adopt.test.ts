@@ -119,7 +119,7 @@ describe("stackstate-aws adopt (moto)", function () {
         // The config written is valid as it stands (plus the secret), and reproduces the install.
         const written = readStackConfigFile(path.join(out, "Pulumi.prod.yaml"));
         const config = validateIntegrationConfig({ ...rawConfigFromStackConfig(written.config), externalId: INSTALL_EXTERNAL_ID });
-        expect(config).to.deep.include({ regions: ["eu-west-1", "us-east-1"], mainRegion: "eu-west-1", agentAccountId: INSTALL_AGENT_ACCOUNT, accountId: MOTO_ACCOUNT_ID, flowLogs: { "eu-west-1": [vpc] } });
+        expect(config).to.deep.include({ regions: ["eu-west-1", "us-east-1"], mainRegion: "eu-west-1", agentAccountId: INSTALL_AGENT_ACCOUNT, accountId: MOTO_ACCOUNT_ID, flowLogs: { "eu-west-1": { vpcIds: [vpc] } } });
         expect(config.names?.regions?.["us-east-1"]).to.deep.equal({
             eventRule: us.StsEventBridgeRule, eventTarget: "StsFirehoseTarget", firehosePolicy: "StackStateFirehosePolicy", eventBridgePolicy: "StackStateEventBridgePolicy",
         });
