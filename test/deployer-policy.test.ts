@@ -103,6 +103,19 @@ describe("deployer permissions: the provider-call table", () => {
         const component = { ...resource, type: "stackstate-aws:index:LogsBucket" };
         expect(deployerStatements({ resources: [component], reads: [], standIns: [] }, "deploy")).to.deep.equal([]);
     });
+
+    it("passes an instance profile's role (AddRoleToInstanceProfile) only to EC2, and no role for a profile without one", () => {
+        const profile = (inputs: Record<string, unknown>) => ({
+            type: "aws:iam/instanceProfile:InstanceProfile", name: "p", region: "eu-west-1", partition: "aws" as const, accountId: "123456789012", inputs,
+        });
+        const passRole = (inputs: Record<string, unknown>) => deployerStatements({ resources: [profile(inputs)], reads: [], standIns: [] }, "deploy")
+            .filter((s) => asArray(s.Action).includes("iam:PassRole"))
+            .map((s) => [s.Resource, s.Condition]);
+        expect(passRole({ name: "AgentProfile", role: "AgentRole" })).to.deep.equal([[
+            "arn:aws:iam::123456789012:role/AgentRole", { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        ]]);
+        expect(passRole({ name: "AgentProfile" })).to.deep.equal([]);
+    });
 });
 
 describe("deployer policies generated from plans", () => {

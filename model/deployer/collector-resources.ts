@@ -49,10 +49,11 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
             ]),
             ...calls("read", `${PARAMETER_GO} resourceParameterRead`, [
                 ["ssm:GetParameter", "GetParameter WithDecryption (findParameterByName)", "self"],
-                ["ssm:DescribeParameters", "DescribeParameters (description, tier)", "none"],
-                ["ssm:ListTagsForResource", "ListTagsForResource", "self"],
+                ["ssm:DescribeParameters", "DescribeParameters (findParameterMetadataByName)", "none"],
                 ["kms:Decrypt", "GetParameter WithDecryption of a SecureString with key_id", "key"],
             ]),
+            // The read sets no tags itself, so the tags interceptor lists them.
+            ...calls("read", `${PARAMETER_GO} (tags interceptor)`, [["ssm:ListTagsForResource", "ListTagsForResource (listTags)", "self"]]),
             ...calls("update", `${PARAMETER_GO} resourceParameterUpdate`, [
                 ["ssm:PutParameter", "PutParameter Overwrite", "self"],
                 ["kms:Encrypt", "PutParameter SecureString with key_id", "key"],
@@ -75,10 +76,13 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
                 ["ec2:CreateTags", "CreateSecurityGroup with TagSpecifications", "taggedOnCreate"],
                 ["ec2:DescribeSecurityGroups", "DescribeSecurityGroups (waitSecurityGroupCreated)", "none"],
                 ["ec2:RevokeSecurityGroupEgress", "RevokeSecurityGroupEgress (the default allow-all egress)", "groups"],
-                ["ec2:AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupEgress (updateSecurityGroupRules)", "groups"],
+                // The create ends in resourceSecurityGroupUpdate: the group read back, then its rules set.
+                ["ec2:AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupEgress (resourceSecurityGroupUpdate, updateSecurityGroupRules)", "groups"],
+                ["ec2:AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupIngress (resourceSecurityGroupUpdate, updateSecurityGroupRules)", "groups"],
             ]),
             ...calls("read", `${SG_GO} resourceSecurityGroupRead`, [["ec2:DescribeSecurityGroups", "DescribeSecurityGroups (FindSecurityGroupByID)", "none"]]),
             ...calls("update", `${SG_GO} resourceSecurityGroupUpdate (updateSecurityGroupRules)`, [
+                ["ec2:DescribeSecurityGroups", "DescribeSecurityGroups (findSecurityGroupByID)", "none"],
                 ["ec2:AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupEgress", "groups"],
                 ["ec2:RevokeSecurityGroupEgress", "RevokeSecurityGroupEgress", "groups"],
                 ["ec2:AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupIngress", "groups"],
@@ -89,9 +93,10 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
                 ["ec2:DeleteTags", "DeleteTags", "groups"],
             ]),
             ...calls("delete", `${SG_GO} resourceSecurityGroupDelete`, [
+                // Only Lambda, Comprehend and DMS network interfaces are detached and deleted: none here.
                 ["ec2:DescribeNetworkInterfaces", "DescribeNetworkInterfaces (deleteLingeringENIs)", "none"],
                 ["ec2:DeleteSecurityGroup", "DeleteSecurityGroup", "groups"],
-                ["ec2:DescribeSecurityGroups", "DescribeSecurityGroups (waits for the deletion)", "none"],
+                ["ec2:DescribeSecurityGroups", "DescribeSecurityGroups (RetryUntilNotFound findSecurityGroupByID)", "none"],
             ]),
         ],
         targets: {
@@ -109,14 +114,14 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
                 ["ec2:CreateTags", "CreateLaunchTemplate with TagSpecifications", "taggedOnCreate"],
             ]),
             ...calls("read", `${TEMPLATE_GO} resourceLaunchTemplateRead`, [
-                ["ec2:DescribeLaunchTemplates", "DescribeLaunchTemplates (findLaunchTemplateByID)", "none"],
-                ["ec2:DescribeLaunchTemplateVersions", "DescribeLaunchTemplateVersions (findLaunchTemplateVersionByTwoPartKey)", "none"],
+                ["ec2:DescribeLaunchTemplates", "DescribeLaunchTemplates (FindLaunchTemplateByID)", "none"],
+                ["ec2:DescribeLaunchTemplateVersions", "DescribeLaunchTemplateVersions (FindLaunchTemplateVersionByTwoPartKey)", "none"],
             ]),
             ...calls("update", `${TEMPLATE_GO} resourceLaunchTemplateUpdate`, [
                 ["ec2:CreateLaunchTemplateVersion", "CreateLaunchTemplateVersion", "templates"],
                 ["ec2:ModifyLaunchTemplate", "ModifyLaunchTemplate (update_default_version)", "templates"],
             ]),
-            ...calls("tag", `${TEMPLATE_GO} (tags interceptor: createTags, deleteTags)`, [
+            ...calls("tag", `${TEMPLATE_GO} resourceLaunchTemplateUpdate (UpdateTags)`, [
                 ["ec2:CreateTags", "CreateTags", "templates"],
                 ["ec2:DeleteTags", "DeleteTags", "templates"],
             ]),
@@ -134,8 +139,9 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
             ...calls("create", `${GROUP_GO} resourceGroupCreate`, [
                 ["autoscaling:CreateAutoScalingGroup", "CreateAutoScalingGroup", "self"],
                 ["autoscaling:CreateOrUpdateTags", "CreateAutoScalingGroup with Tags", "self"],
-                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (waitGroupCapacitySatisfied)", "none"],
+                // wait_for_capacity_timeout (10m by default): scaling activities, then the group's instances.
                 ["autoscaling:DescribeScalingActivities", "DescribeScalingActivities (waitGroupCapacitySatisfied)", "none"],
+                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (waitGroupCapacitySatisfied)", "none"],
                 // Amazon EC2 Auto Scaling checks the caller may launch what the template describes.
                 ["ec2:RunInstances", "CreateAutoScalingGroup with a launch template", "launch"],
                 ["ec2:CreateTags", "CreateAutoScalingGroup with a launch template's TagSpecifications", "taggedAtLaunch"],
@@ -143,31 +149,28 @@ export const COLLECTOR_RESOURCES: ResourcePermissions[] = [
                 ["iam:PassRole", "CreateAutoScalingGroup with a launch template's instance profile", "passInstanceRole"],
                 ["iam:CreateServiceLinkedRole", "CreateAutoScalingGroup: Auto Scaling's service-linked role, when absent", "serviceLinkedRole"],
             ]),
-            ...calls("read", `${GROUP_GO} resourceGroupRead`, [
-                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (findGroupByName)", "none"],
-                ["autoscaling:DescribeLoadBalancers", "DescribeLoadBalancers (findLoadBalancerStates)", "none"],
-                ["autoscaling:DescribeLoadBalancerTargetGroups", "DescribeLoadBalancerTargetGroups (findLoadBalancerTargetGroupStates)", "none"],
-                ["autoscaling:DescribeTrafficSources", "DescribeTrafficSources (findTrafficSourceStates)", "none"],
-                ["autoscaling:DescribeWarmPool", "DescribeWarmPool (findWarmPool)", "none"],
-            ]),
+            // The tags come with the group: no tag read of their own.
+            ...calls("read", `${GROUP_GO} resourceGroupRead`, [["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (findGroupByName)", "none"]]),
             ...calls("update", `${GROUP_GO} resourceGroupUpdate`, [
                 ["autoscaling:UpdateAutoScalingGroup", "UpdateAutoScalingGroup", "self"],
-                ["autoscaling:StartInstanceRefresh", "StartInstanceRefresh (instance_refresh)", "self"],
-                ["autoscaling:CancelInstanceRefresh", "CancelInstanceRefresh (instance_refresh)", "self"],
+                ["autoscaling:StartInstanceRefresh", "StartInstanceRefresh (startInstanceRefresh: a new launch template version)", "self"],
+                ["autoscaling:CancelInstanceRefresh", "CancelInstanceRefresh (cancelInstanceRefresh, when one is in progress)", "self"],
                 ["autoscaling:DescribeInstanceRefreshes", "DescribeInstanceRefreshes (waitInstanceRefreshCancelled)", "none"],
+                ["autoscaling:DescribeScalingActivities", "DescribeScalingActivities (waitGroupCapacitySatisfied, on a new size)", "none"],
+                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (waitGroupCapacitySatisfied, on a new size)", "none"],
                 ["ec2:RunInstances", "UpdateAutoScalingGroup with a new launch template version", "launch"],
                 ["ec2:DescribeLaunchTemplateVersions", "UpdateAutoScalingGroup with a launch template", "none"],
                 ["iam:PassRole", "UpdateAutoScalingGroup with a launch template's instance profile", "passInstanceRole"],
             ]),
-            ...calls("tag", `${GROUP_GO} updateTags`, [
+            ...calls("tag", `${GROUP_GO} resourceGroupUpdate (updateTags)`, [
                 ["autoscaling:CreateOrUpdateTags", "CreateOrUpdateTags", "self"],
                 ["autoscaling:DeleteTags", "DeleteTags", "self"],
             ]),
             ...calls("delete", `${GROUP_GO} resourceGroupDelete`, [
+                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (findGroupByName, waitGroupDrained, RetryUntilNotFound)", "none"],
+                // No warm pool and no scale-in protection here: no DeleteWarmPool, no SetInstanceProtection.
                 ["autoscaling:UpdateAutoScalingGroup", "UpdateAutoScalingGroup to 0 (drainGroup)", "self"],
                 ["autoscaling:DeleteAutoScalingGroup", "DeleteAutoScalingGroup", "self"],
-                ["autoscaling:DescribeAutoScalingGroups", "DescribeAutoScalingGroups (waitGroupDrained, waitGroupDeleted)", "none"],
-                ["autoscaling:DescribeScalingActivities", "DescribeScalingActivities", "none"],
             ]),
         ],
         targets: {

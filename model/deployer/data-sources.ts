@@ -4,7 +4,8 @@ import { on } from "./provider-calls";
 import { DataSourcePermissions } from "./provider-calls";
 
 export const DATA_SOURCES: DataSourcePermissions[] = [
-    // AWS answers GetCallerIdentity for every caller; region and partition are the provider's own.
+    // AWS answers GetCallerIdentity for every caller; region and partition are the provider's own
+    // (internal/service/meta: looked up in its endpoints data, no call).
     { token: "aws:index/getCallerIdentity:getCallerIdentity", terraform: "aws_caller_identity", calls: [], targets: {} },
     { token: "aws:index/getRegion:getRegion", terraform: "aws_region", calls: [], targets: {} },
     { token: "aws:index/getPartition:getPartition", terraform: "aws_partition", calls: [], targets: {} },
@@ -29,7 +30,7 @@ export const DATA_SOURCES: DataSourcePermissions[] = [
     {
         token: "aws:ssm/getParameter:getParameter",
         terraform: "aws_ssm_parameter",
-        calls: [{ action: "ssm:GetParameter", call: "GetParameter (findParameterByName)", on: "parameter", source: "internal/service/ssm/parameter_data_source.go dataReadParameter" }],
+        calls: [{ action: "ssm:GetParameter", call: "GetParameter WithDecryption (findParameterByName)", on: "parameter", source: "internal/service/ssm/parameter_data_source.go dataParameterRead" }],
         targets: {
             // AWS's public parameters (/aws/service/...) belong to no account.
             parameter: (read, plan) => {

@@ -1,5 +1,7 @@
 /** IAM resources: what the provider calls for roles, policies, attachments and instance profiles. */
 import { normalisedRolePath } from "../names";
+import { PlannedResource } from "./planned-resource";
+import { passRole } from "./pipeline-resources";
 import { calls, on, ResourcePermissions } from "./provider-calls";
 
 const ROLE_GO = "internal/service/iam/role.go";
@@ -7,6 +9,8 @@ const POLICY_GO = "internal/service/iam/policy.go";
 const ROLE_POLICY_GO = "internal/service/iam/role_policy.go";
 const ATTACHMENT_GO = "internal/service/iam/role_policy_attachment.go";
 const PROFILE_GO = "internal/service/iam/instance_profile.go";
+
+const hasRole = (r: PlannedResource) => typeof r.inputs.role === "string" && r.inputs.role !== "";
 
 export const IAM_RESOURCES: ResourcePermissions[] = [
     {
@@ -97,7 +101,10 @@ export const IAM_RESOURCES: ResourcePermissions[] = [
         type: "aws:iam/rolePolicy:RolePolicy",
         terraform: "aws_iam_role_policy",
         calls: [
-            ...calls("create", `${ROLE_POLICY_GO} resourceRolePolicyPut`, [["iam:PutRolePolicy", "PutRolePolicy", "role"]]),
+            ...calls("create", `${ROLE_POLICY_GO} resourceRolePolicyPut`, [
+                ["iam:PutRolePolicy", "PutRolePolicy", "role"],
+                ["iam:GetRolePolicy", "GetRolePolicy (FindRolePolicyByTwoPartKey: waits for the new policy)", "role"],
+            ]),
             ...calls("read", `${ROLE_POLICY_GO} resourceRolePolicyRead`, [["iam:GetRolePolicy", "GetRolePolicy", "role"]]),
             ...calls("update", `${ROLE_POLICY_GO} resourceRolePolicyPut`, [["iam:PutRolePolicy", "PutRolePolicy", "role"]]),
             ...calls("delete", `${ROLE_POLICY_GO} resourceRolePolicyDelete`, [["iam:DeleteRolePolicy", "DeleteRolePolicy", "role"]]),
@@ -125,24 +132,36 @@ export const IAM_RESOURCES: ResourcePermissions[] = [
             ...calls("create", `${PROFILE_GO} resourceInstanceProfileCreate`, [
                 ["iam:CreateInstanceProfile", "CreateInstanceProfile", "self"],
                 ["iam:TagInstanceProfile", "CreateInstanceProfile with Tags", "self"],
+                ["iam:GetInstanceProfile", "GetInstanceProfile (findInstanceProfileByName, waitInstanceProfileReady)", "self"],
                 ["iam:AddRoleToInstanceProfile", "AddRoleToInstanceProfile (instanceProfileAddRole)", "self"],
+                // IAM asks the caller of AddRoleToInstanceProfile for iam:PassRole of the role.
+                ["iam:PassRole", "AddRoleToInstanceProfile (instanceProfileAddRole)", "passProfileRole"],
             ]),
-            ...calls("read", `${PROFILE_GO} resourceInstanceProfileRead`, [["iam:GetInstanceProfile", "GetInstanceProfile", "self"]]),
-            ...calls("update", `${PROFILE_GO} instanceProfileSetRole`, [
-                ["iam:RemoveRoleFromInstanceProfile", "RemoveRoleFromInstanceProfile", "self"],
-                ["iam:AddRoleToInstanceProfile", "AddRoleToInstanceProfile", "self"],
+            ...calls("read", `${PROFILE_GO} resourceInstanceProfileRead`, [
+                ["iam:GetInstanceProfile", "GetInstanceProfile (findInstanceProfileByName)", "self"],
+                ["iam:GetRole", "GetRole (findRoleByName: the profile's role)", "profileRole"],
+                ["iam:RemoveRoleFromInstanceProfile", "RemoveRoleFromInstanceProfile (instanceProfileRemoveRole, when the role is gone)", "self"],
+            ]),
+            ...calls("update", `${PROFILE_GO} resourceInstanceProfileUpdate`, [
+                ["iam:RemoveRoleFromInstanceProfile", "RemoveRoleFromInstanceProfile (instanceProfileRemoveRole)", "self"],
+                ["iam:AddRoleToInstanceProfile", "AddRoleToInstanceProfile (instanceProfileAddRole)", "self"],
+                ["iam:PassRole", "AddRoleToInstanceProfile (instanceProfileAddRole)", "passProfileRole"],
+                ["iam:GetInstanceProfile", "GetInstanceProfile (waitInstanceProfileReady)", "self"],
             ]),
             ...calls("tag", `${PROFILE_GO} (tags interceptor)`, [
                 ["iam:TagInstanceProfile", "TagInstanceProfile", "self"],
                 ["iam:UntagInstanceProfile", "UntagInstanceProfile", "self"],
             ]),
             ...calls("delete", `${PROFILE_GO} resourceInstanceProfileDelete`, [
-                ["iam:RemoveRoleFromInstanceProfile", "RemoveRoleFromInstanceProfile (instanceProfileRemoveAllRoles)", "self"],
+                ["iam:RemoveRoleFromInstanceProfile", "RemoveRoleFromInstanceProfile (instanceProfileRemoveRole)", "self"],
                 ["iam:DeleteInstanceProfile", "DeleteInstanceProfile", "self"],
             ]),
         ],
         targets: {
             self: (r, plan) => on(`arn:${r.partition}:iam::${r.accountId}:instance-profile${normalisedRolePath(r.inputs.path as string | undefined)}${plan.known(r.inputs.name)}`),
+            // A profile without a role reads and passes none.
+            profileRole: (r, plan) => (hasRole(r) ? on(plan.roleArn(r, r.inputs.role)) : []),
+            passProfileRole: (r, plan) => (hasRole(r) ? passRole(plan.roleArn(r, r.inputs.role), "ec2.amazonaws.com") : []),
         },
     },
 ];
