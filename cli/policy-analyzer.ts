@@ -31,6 +31,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import Ajv from "ajv";
 import type { Registration } from "./mock-engine";
 import { UsageError } from "./exit-codes";
+import { endWithParent, PARENT_PID_ENV, PARENT_WATCH_ARGS } from "./child-processes";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -178,9 +179,11 @@ export class PolicyPackAnalyzer {
         const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
         const env = packEnvironment(options);
         const started = Date.now();
-        const child = spawn(process.execPath, [runner, UNUSED_ENGINE_ADDRESS, "."], {
-            cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"],
+        // The parent watch is the one addition to the CLI's launch: the pack must not outlive us.
+        const child = spawn(process.execPath, [...PARENT_WATCH_ARGS, runner, UNUSED_ENGINE_ADDRESS, "."], {
+            cwd: packDir, env: { ...env, [PARENT_PID_ENV]: String(process.pid) }, stdio: ["ignore", "pipe", "pipe"],
         });
+        endWithParent(child);
         let stderr = "";
         const onErr = (chunk: Buffer) => { stderr += chunk.toString(); };
         child.stderr!.on("data", onErr);
