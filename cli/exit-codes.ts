@@ -11,10 +11,21 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** Thrown for input the user must fix; the CLI prints the message and exits 2. */
-export class UsageError extends Error {
-    constructor(message: string) {
+/**
+ * A command ending with a message and an exit code. The CLI prints `error: <message>` on stderr,
+ * and with --json also `{ "error": "<message>" }` on stdout, so a script reading stdout sees why.
+ */
+export class CommandError extends Error {
+    constructor(message: string, readonly exitCode: ExitCode) {
         super(message);
+        this.name = "CommandError";
+    }
+}
+
+/** Thrown for input the user must fix; the CLI prints the message and exits 2. */
+export class UsageError extends CommandError {
+    constructor(message: string) {
+        super(message, EXIT.badInput);
         this.name = "UsageError";
     }
 }

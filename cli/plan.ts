@@ -1,6 +1,7 @@
 /** `stackstate-aws plan`: the monitored-account program, run offline under Pulumi's mock engine. */
 import * as fs from "fs";
 import { EXIT, UsageError } from "./exit-codes";
+import { quoted } from "./quoted";
 import { planStack, programConfig, PROJECT } from "./plan-engine";
 import { plannedResources, renderPlanJson, renderPlanTree, renderViolations } from "./plan-render";
 import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
@@ -20,9 +21,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     progress(`Planning stack '${file.stackName}' from ${options.config}...`);
     const result = await planStack(file);
     if (!result.ok) {
-        process.stderr.write(`error: invalid stack configuration in '${options.config}':\n`);
-        for (const p of result.configProblems) process.stderr.write(`  - ${p.key}: ${p.message}\n`);
-        return EXIT.badInput;
+        throw new UsageError(`invalid stack configuration in ${quoted(options.config)}:\n${result.configProblems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
     }
     const violations = await analyzeStack(result.resources, {
         project: PROJECT,
@@ -49,16 +48,16 @@ function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new UsageError(`cannot read policy pack config file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        throw new UsageError(`cannot read policy pack config file ${quoted(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     let value: unknown;
     try {
         value = JSON.parse(text);
     } catch (error) {
-        throw new UsageError(`policy pack config file '${file}' is not valid JSON: ${(error as Error).message}`);
+        throw new UsageError(`policy pack config file ${quoted(file)} is not valid JSON: ${(error as Error).message}`);
     }
     if (!value || typeof value !== "object" || Array.isArray(value)) {
-        throw new UsageError(`policy pack config file '${file}' must hold a JSON object of policy names to settings`);
+        throw new UsageError(`policy pack config file ${quoted(file)} must hold a JSON object of policy names to settings`);
     }
     return value as PolicyPackConfigFile;
 }

@@ -472,14 +472,27 @@ export function resolvePolicyConfig(info: AnalyzerInfo, given: PolicyPackConfigF
             enforcementLevel: mine?.enforcementLevel ?? all ?? policy.enforcementLevel,
             properties: { ...defaults, ...(mine?.properties ?? {}) },
         };
+        const given = Object.keys(mine?.properties ?? {});
+        if (!policy.configSchema && given.length > 0) {
+            problems.push(`Policy "${policy.name}" has no settings (only enforcementLevel), got ${given.map((k) => JSON.stringify(k)).join(", ")}.`);
+        }
         if (policy.configSchema) {
+            // Unlike the Pulumi CLI, refuse settings the policy does not have: a misspelt one would
+            // otherwise be ignored, and the policy run with its default.
             const validate = ajv.compile({
                 type: "object",
                 properties: { ...policy.configSchema.properties, enforcementLevel: { type: "string", enum: ENFORCEMENT_LEVELS } },
                 required: policy.configSchema.required,
+                additionalProperties: false,
             });
             if (!validate(result[policy.name].properties)) {
+                const settings = Object.keys(policy.configSchema.properties);
                 for (const e of validate.errors ?? []) {
+                    if (e.keyword === "additionalProperties") {
+                        const unknown = (e.params as { additionalProperty: string }).additionalProperty;
+                        problems.push(`Policy "${policy.name}" has no setting ${JSON.stringify(unknown)}; its settings are ${settings.length > 0 ? settings.join(", ") : "none"} (and enforcementLevel).`);
+                        continue;
+                    }
                     problems.push(`Policy "${policy.name}": ${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, ".")} ` : ""}${e.message}.`);
                 }
             }

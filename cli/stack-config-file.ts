@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { UsageError } from "./exit-codes";
+import { quoted } from "./quoted";
 
 export interface StackConfigFile {
     /** `<stack>` of `Pulumi.<stack>.yaml`, else the file's base name. */
@@ -18,21 +19,21 @@ export function readStackConfigFile(file: string): StackConfigFile {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new UsageError(`cannot read stack config file '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        throw new UsageError(`cannot read stack config file ${quoted(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     let document: unknown;
     try {
         document = parse(text);
     } catch (error) {
-        throw new UsageError(`stack config file '${file}' is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+        throw new UsageError(`stack config file ${quoted(file)} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
     }
     const config = (document as { config?: unknown } | null)?.config;
     if (config === undefined || config === null || typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`stack config file '${file}' must have a top-level 'config:' map of 'namespace:key: value' entries`);
+        throw new UsageError(`stack config file ${quoted(file)} must have a top-level 'config:' map of 'namespace:key: value' entries`);
     }
     const unqualified = Object.keys(config).filter((key) => !/^[^:]+:[^:]+$/.test(key));
     if (unqualified.length > 0) {
-        throw new UsageError(`stack config file '${file}' has keys without a namespace: ${unqualified.join(", ")} (write them as 'stackstate-aws:<key>')`);
+        throw new UsageError(`stack config file ${quoted(file)} has keys without a namespace: ${unqualified.join(", ")} (write them as 'stackstate-aws:<key>')`);
     }
     const encryptedKeys = Object.entries(config)
         .filter(([, value]) => isEncrypted(value))

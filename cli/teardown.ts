@@ -1,5 +1,5 @@
 /** `stackstate-aws teardown`: the seeds' manual uninstall as one idempotent command (see docs/verify-teardown.md). */
-import { EXIT, ExitCode, UsageError } from "./exit-codes";
+import { CommandError, EXIT, ExitCode, UsageError } from "./exit-codes";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
 import { CommandIo } from "./verify";
@@ -39,11 +39,9 @@ export async function teardownCommand(flags: TeardownFlags, env: TeardownEnviron
             // Discovery (or a dry run's count) could not read the account: nothing was changed.
             if (error instanceof UsageError) throw error;
             const failure = classifyAwsError(error);
-            env.io.stderr(`error: ${describeAwsFailure(failure)}; nothing was changed\n`);
             // A denial is an answer (exit 1); no answer at all (timeout, unreachable, throttled) is "could not decide".
-            return failure.kind === "denied" ? EXIT.failed : EXIT.undetermined;
+            throw new CommandError(`${describeAwsFailure(failure)}; nothing was changed`, failure.kind === "denied" ? EXIT.failed : EXIT.undetermined);
         });
-        if (typeof outcome === "number") return outcome;
         const { plan, report } = outcome;
         if (flags.json) {
             env.io.stdout(renderJson(report));

@@ -28,6 +28,9 @@ const REGION_NAMES = {
     "x-rule": "must map some of eventRule, eventTarget, firehoseStream, firehoseRole, firehosePolicy, eventBridgeRole, eventBridgePolicy, kmsAlias to names",
 };
 
+/** The characters AWS accepts in tag keys and values (the Tagging API's pattern; IAM, S3, KMS... refuse others). */
+const TAG_CHARACTERS = "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$";
+const TAG_CHARACTERS_IN_WORDS = "letters, digits, spaces and _.:/=+-@";
 const ACCOUNT_ID = { type: "string", pattern: "^\\d{12}$", "x-rule": "must be a 12-digit AWS account ID" };
 const PARTITION = "aws(-us-gov)?";
 const ROLE_ARN = {
@@ -119,10 +122,16 @@ export const CONFIG_SCHEMA = {
                 type: "string",
                 minLength: 1,
                 maxLength: 128,
+                pattern: TAG_CHARACTERS,
                 not: { pattern: "^(aws:|managed-by$)" },
-                "x-rule": "tag keys must be 1-128 characters, not start with aws: and not be managed-by (reserved for this package)",
+                "x-rule": `tag keys must be 1-128 characters (${TAG_CHARACTERS_IN_WORDS}), not start with aws: and not be managed-by (reserved for this package)`,
             },
-            additionalProperties: { type: "string", maxLength: 256, "x-rule": "tag values must be strings of at most 256 characters" },
+            additionalProperties: {
+                type: "string",
+                maxLength: 256,
+                pattern: TAG_CHARACTERS,
+                "x-rule": `tag values must be strings of at most 256 characters (${TAG_CHARACTERS_IN_WORDS})`,
+            },
             default: {},
             "x-rule": "must map tag keys to string values (at most 49 tags besides managed-by)",
         },

@@ -8,6 +8,7 @@ import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess } from "./integration-permissions";
 import { normalisedRolePath } from "./names";
 import { NameOverrides } from "./resource-names";
+import { joinMessages } from "./schema-problems";
 
 /** Flow logs of one region as stack config gives them: "all", or VPC ids. */
 export type FlowLogSelection = "all" | string[];
@@ -225,7 +226,7 @@ function schemaProblems(errors: ErrorObject[], values: Record<string, unknown>):
         const offending = SECRET_KEYS.includes(key) ? "" : describeValue(error, values, key, rest);
         add(key, `${rule}${where}${offending}`);
     }
-    return [...byKey].map(([key, messages]) => ({ key: qualified(key), message: messages.join("; ") }));
+    return [...byKey].map(([key, messages]) => ({ key: qualified(key), message: joinMessages(messages) }));
 }
 
 function ruleOf(error: ErrorObject): string {

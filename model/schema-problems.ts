@@ -73,7 +73,17 @@ export function schemaProblems(errors: ErrorObject[], rootSchema: SchemaNode, op
             add(key, `${ruleOf(error)}${where}${isSecret ? "" : offendingValue(error, secretNames)}`);
         }
     }
-    return [...byKey].map(([key, messages]) => ({ key: qualify(key), message: messages.join("; ") }));
+    return [...byKey].map(([key, messages]) => ({ key: qualify(key), message: joinMessages(messages) }));
+}
+
+/** Messages shown per key: 3,000 bad list items make one readable line, not megabytes. */
+export const MESSAGES_PER_KEY = 5;
+
+/** A key's messages as one line: the first MESSAGES_PER_KEY, then how many more there are. */
+export function joinMessages(messages: readonly string[]): string {
+    const shown = messages.slice(0, MESSAGES_PER_KEY).join("; ");
+    const more = messages.length - MESSAGES_PER_KEY;
+    return more > 0 ? `${shown}; and ${more} more problem${more > 1 ? "s" : ""} like these` : shown;
 }
 
 function paramOf(error: ErrorObject, name: string): string {

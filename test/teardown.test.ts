@@ -15,6 +15,7 @@ import { firehoseStreamArn, flowLogsPrefix, PolicyDocument } from "../model";
 import { ClientFactory } from "../cli/aws/clients";
 import { countEntries, emptyBucket } from "../cli/teardown/empty-bucket";
 import { teardownCommand, TeardownEnvironment } from "../cli/teardown";
+import { CommandError } from "../cli/exit-codes";
 import { TeardownReport } from "../cli/teardown/run";
 import { TeardownFlags } from "../cli/teardown/options";
 import { asIamUser, motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
@@ -305,12 +306,13 @@ describe("teardown against moto", function () {
                 { Effect: "Deny", Action: "ec2:DescribeFlowLogs", Resource: "*" },
             ],
         };
-        const { code, report, stderr } = await asIamUser(endpoint, policy, (user) => {
+        const error = await asIamUser(endpoint, policy, (user) => {
             const caller = motoClients(endpoint, user.credentials);
-            return teardown({ yes: true, deleteBucket: true }, { makeClients: () => caller });
+            return teardown({ yes: true, deleteBucket: true }, { makeClients: () => caller }).then(() => undefined, (e: unknown) => e);
         });
-        expect([code, report], stderr).to.deep.equal([1, undefined]);
-        expect(stderr).to.match(/^error: access denied: the credentials lack ec2:DescribeFlowLogs \(AccessDenied: User: arn:aws:iam::123456789012:user\/caller-[0-9a-f]{8} is not authorized to perform: ec2:DescribeFlowLogs\); nothing was changed\n$/);
+        expect(error).to.be.instanceOf(CommandError);
+        expect((error as CommandError).exitCode).to.equal(1);
+        expect(`error: ${(error as Error).message}\n`).to.match(/^error: access denied: the credentials lack ec2:DescribeFlowLogs \(AccessDenied: User: arn:aws:iam::123456789012:user\/caller-[0-9a-f]{8} is not authorized to perform: ec2:DescribeFlowLogs\); nothing was changed\n$/);
         expect(await snapshot(w)).to.deep.equal(before);
     });
 

@@ -75,9 +75,10 @@ export function sdkClientFactory(options: SdkClientOptions = {}, env: NodeJS.Pro
         ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
         ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
     });
+    const profile = options.profile ?? (env.AWS_PROFILE || undefined);
     const track = <T extends SdkClient>(client: T): T => {
         created.push(client);
-        tagEndpointOnFailure(client);
+        tagFailures(client, profile);
         return client;
     };
     const factory = (region: string): AwsClients => {
@@ -109,12 +110,24 @@ interface CommonConfig {
 type SdkClient = AwsClients[keyof AwsClients];
 
 /**
- * Records on a failed call's error where it was sent (`https://sts.eu-west-1.amazonaws.com`).
- * Added in the deserialize step, inside the retries: every attempt's error carries it, so the
- * last one, which reaches the caller, does too.
+ * Records on a failed call's error where it was sent (`https://sts.eu-west-1.amazonaws.com`) and
+ * which named profile the credentials were to come from. The endpoint is added in the
+ * deserialize step, inside the retries: every attempt's error carries it, so the last one, which
+ * reaches the caller, does too. The profile is added outermost, where credential errors pass.
  */
-function tagEndpointOnFailure(client: SdkClient): void {
-    (client as STSClient).middlewareStack.add((next) => async (args) => {
+function tagFailures(client: SdkClient, profile: string | undefined): void {
+    const stack = (client as STSClient).middlewareStack;
+    if (profile !== undefined) {
+        stack.add((next) => async (args) => {
+            try {
+                return await next(args);
+            } catch (error) {
+                if (error && typeof error === "object") Object.assign(error, { $profile: profile });
+                throw error;
+            }
+        }, { step: "initialize", name: "stackstateTagProfile", priority: "high" });
+    }
+    stack.add((next) => async (args) => {
         try {
             return await next(args);
         } catch (error) {

@@ -61,8 +61,9 @@ interface SdkErrorShape {
     code?: string;
     message?: string;
     $metadata?: { httpStatusCode?: number; attempts?: number };
-    /** Where the call was sent; set by the client factory (clients.ts). */
+    /** Where the call was sent, and the named profile in use; set by the client factory (clients.ts). */
     $endpoint?: string;
+    $profile?: string;
 }
 
 function shape(error: unknown): SdkErrorShape {
@@ -118,6 +119,12 @@ export function classifyAwsError(error: unknown): AwsFailure {
         return { kind: "denied", action: named ?? action, detail };
     }
     if (e.name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+        if (e.$profile !== undefined) {
+            return {
+                kind: "undetermined", action,
+                detail: `no AWS credentials could be loaded for profile '${e.$profile}' (${message}); is it defined in the AWS config or credentials file, and are its credentials valid?`,
+            };
+        }
         return {
             kind: "undetermined", action,
             detail: `no AWS credentials could be loaded (${message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,

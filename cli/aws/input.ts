@@ -1,4 +1,5 @@
 /** Parsing of the AWS-shaped flags `verify` and `teardown` share; each returns problems in words, never throws. */
+import { listed, quoted } from "../quoted";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./timeouts";
 import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION } from "../../model";
 
@@ -13,7 +14,7 @@ export function parseRegionList(flag: string, raw: string | undefined): Parsed<s
     if (regions.length === 0) return { problems: [`${flag} must list at least one region, e.g. ${flag} eu-west-1,us-east-1`] };
     const unknown = regions.filter((r) => !isKnownRegion(r));
     if (unknown.length > 0) {
-        return { problems: [`${flag}: unknown region${unknown.length > 1 ? "s" : ""} ${unknown.map((r) => `'${r}'`).join(", ")}. Known regions are: ${KNOWN_REGIONS.join(", ")}.`] };
+        return { problems: [`${flag}: unknown region${unknown.length > 1 ? "s" : ""} ${listed(unknown.map(quoted))}. Known regions are: ${KNOWN_REGIONS.join(", ")}.`] };
     }
     const partitions = [...new Set(regions.map(partitionOf))];
     if (partitions.length > 1) {
@@ -26,7 +27,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 
 export function parseAccountId(flag: string, raw: string | undefined): Parsed<string> {
     if (raw !== undefined && ACCOUNT_ID.test(raw)) return { value: raw, problems: [] };
-    return { problems: [`${flag} must be a 12-digit AWS account id, is '${raw ?? ""}'`] };
+    return { problems: [`${flag} must be a 12-digit AWS account id, is ${quoted(raw)}`] };
 }
 
 export interface RoleArn {
@@ -44,7 +45,7 @@ export function parseRoleArn(flag: string, raw: string | undefined): Parsed<Role
     const match = ROLE_ARN.exec(raw ?? "");
     const partitions = Object.keys(REGIONS_BY_PARTITION);
     if (!match || !partitions.includes(match[1])) {
-        return { problems: [`${flag} must be an IAM role ARN such as arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole (partition ${partitions.join(" or ")}), is '${raw ?? ""}'`] };
+        return { problems: [`${flag} must be an IAM role ARN such as arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole (partition ${partitions.join(" or ")}), is ${quoted(raw)}`] };
     }
     return {
         value: { arn: raw as string, partition: match[1] as Partition, accountId: match[2], path: match[3], name: match[4] },
@@ -56,7 +57,7 @@ export function parseRoleArn(flag: string, raw: string | undefined): Parsed<Role
 export function parseIntegerFlag(flag: string, raw: string | undefined, min: number, max: number): Parsed<number> {
     const value = raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (Number.isInteger(value) && value >= min && value <= max) return { value, problems: [] };
-    return { problems: [`${flag} must be a whole number from ${min} to ${max}, is '${raw ?? ""}'`] };
+    return { problems: [`${flag} must be a whole number from ${min} to ${max}, is ${quoted(raw)}`] };
 }
 
 const MAX_TIMEOUT_SECONDS = 3600;

@@ -1,6 +1,7 @@
 /** `verify`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing called). */
 import { externalIdSyntaxProblems, partitionOf } from "../../model";
 import { UsageError } from "../exit-codes";
+import { quoted } from "../quoted";
 import { parseIntegerFlag, parseRegionList, parseRoleArn, parseTimeout, RoleArn } from "../aws/input";
 
 export interface VerifyFlags {
@@ -52,7 +53,7 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
     problems.push(...regions.problems);
     const mainRegion = flags.mainRegion ?? regions.value?.[0];
     if (flags.mainRegion !== undefined && regions.value && !regions.value.includes(flags.mainRegion)) {
-        problems.push(`--main-region '${flags.mainRegion}' must be one of --regions (${regions.value.join(", ")})`);
+        problems.push(`--main-region ${quoted(flags.mainRegion)} must be one of --regions (${regions.value.join(", ")})`);
     }
     if (role.value && regions.value && partitionOf(regions.value[0]) !== role.value.partition) {
         problems.push(`--regions are in partition ${partitionOf(regions.value[0])} but --role-arn is in ${role.value.partition}`);
