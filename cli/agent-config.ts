@@ -5,6 +5,7 @@
  */
 import { promises as fs } from "fs";
 import { EXIT, ExitCode, UsageError } from "./exit-codes";
+import { externalIdInput } from "./aws/input";
 import { AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile } from "../model/agent-config";
 import { writeAgentConfigFiles } from "./agent-config-write";
 import { monitoredAccountFromOutputs } from "../model/stack-outputs";
@@ -13,6 +14,7 @@ export interface AgentConfigFlags {
     outputs?: string[];
     roleArn?: string;
     externalId?: string;
+    externalIdFile?: string;
     regions?: string;
     out?: string;
     removeStale?: boolean;
@@ -65,7 +67,10 @@ interface Sourced {
 
 async function accountsFrom(flags: AgentConfigFlags): Promise<Sourced> {
     const files = flags.outputs ?? [];
-    const accountFlags = { "--role-arn": flags.roleArn, "--external-id": flags.externalId, "--regions": flags.regions };
+    // The variable stands in for --external-id only next to --role-arn: it must not turn an --outputs run into a conflict.
+    const externalId = externalIdInput(flags, flags.roleArn !== undefined ? process.env : {});
+    if (externalId.problems.length > 0) throw new UsageError(externalId.problems.join("\n"));
+    const accountFlags = { "--role-arn": flags.roleArn, "--external-id": externalId.value?.value, "--regions": flags.regions };
     const givenFlags = Object.entries(accountFlags).filter(([, v]) => v !== undefined).map(([k]) => k);
     if (files.length > 0 && givenFlags.length > 0) {
         throw new UsageError(`give either --outputs FILE… or --role-arn, --external-id and --regions, not both (got --outputs and ${givenFlags.join(", ")})`);
@@ -75,7 +80,7 @@ async function accountsFrom(flags: AgentConfigFlags): Promise<Sourced> {
         const missing = Object.keys(accountFlags).filter((k) => !givenFlags.includes(k));
         if (missing.length > 0) throw new UsageError(`${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} required with ${givenFlags.join(", ")}`);
         const regions = (flags.regions as string).split(",").map((r) => r.trim()).filter((r) => r !== "");
-        return { accounts: [{ roleArn: flags.roleArn as string, externalId: flags.externalId as string, regions }], labels: [""], fromFlags: true };
+        return { accounts: [{ roleArn: flags.roleArn as string, externalId: externalId.value?.value as string, regions }], labels: [""], fromFlags: true };
     }
     const problems: string[] = [];
     const accounts: MonitoredAccount[] = [];

@@ -14,6 +14,7 @@ import type { AdoptFlags } from "./adopt/options";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./aws/timeouts";
+import { EXTERNAL_ID_ENV } from "./aws/input";
 
 const TIMEOUT_HELP = `seconds each AWS request may take, connecting included, before it is retried or given up (default ${DEFAULT_TIMEOUT_SECONDS}, or ${TIMEOUT_ENV})`;
 
@@ -36,6 +37,7 @@ function registerVerify(program: Command): void {
         .description("Check that a live AWS account is wired for StackState: role trust and permissions, the logs bucket, and each region's event pipeline.")
         .option("--role-arn <arn>", "ARN of the integration role, e.g. arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole")
         .option("--external-id <id>", "the ExternalId the Agent presents")
+        .option("--external-id-file <file>", `read the ExternalId from FILE (or set ${EXTERNAL_ID_ENV}): unlike --external-id, not shown by ps or kept in shell history`)
         .option("--regions <list>", "comma-separated regions the account captures, e.g. eu-west-1,us-east-1")
         .option("--main-region <region>", "region of the logs bucket (default: the first of --regions)")
         .option("--agent-profile <profile>", "AWS profile of a principal the role trusts (the Agent's), for the AssumeRole probes")
@@ -77,6 +79,7 @@ function registerAgentConfig(program: Command): void {
         .option("--outputs <files...>", "outputs of monitored stacks, each saved with: pulumi stack output --json --show-secrets > FILE")
         .option("--role-arn <arn>", "instead of --outputs, one account: its integration role ARN")
         .option("--external-id <id>", "with --role-arn: the ExternalId the role requires")
+        .option("--external-id-file <file>", `with --role-arn: read the ExternalId from FILE (or set ${EXTERNAL_ID_ENV}), which ps and shell history do not show`)
         .option("--regions <list>", "with --role-arn: comma-separated regions to read (global is added)")
         .option("--out <dir>", "write the files into DIR (created if missing), each atomically, and print their paths; default: print the YAML")
         .option("--remove-stale", "with --out: remove files stackstate-aws rendered into DIR earlier that these accounts no longer need (default: name them)")

@@ -28,7 +28,7 @@ describe("verify: flags", () => {
     it("names every missing flag at once", () => {
         expect(problemsOf({})).to.deep.equal([
             "--role-arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole (partition aws or aws-us-gov), is ''",
-            "--external-id is required: the ExternalId the Agent presents",
+            "--external-id is required: the ExternalId the Agent presents (or --external-id-file FILE, or STACKSTATE_AWS_EXTERNAL_ID, which ps and shell history do not show)",
             "--regions must list at least one region, e.g. --regions eu-west-1,us-east-1",
         ]);
     });

@@ -1,4 +1,5 @@
 /** Parsing of the AWS-shaped flags `verify` and `teardown` share; each returns problems in words, never throws. */
+import { readFileSync } from "fs";
 import { listed, quoted } from "../quoted";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./timeouts";
 import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION } from "../../model";
@@ -68,4 +69,35 @@ export function parseTimeout(raw: string | undefined, env: NodeJS.ProcessEnv = p
     const fromEnv = env[TIMEOUT_ENV];
     if (fromEnv !== undefined && fromEnv !== "") return parseIntegerFlag(TIMEOUT_ENV, fromEnv, 1, MAX_TIMEOUT_SECONDS);
     return { value: DEFAULT_TIMEOUT_SECONDS, problems: [] };
+}
+
+/** Where an ExternalId can come from besides --external-id, which `ps` and shell history show. */
+export const EXTERNAL_ID_ENV = "STACKSTATE_AWS_EXTERNAL_ID";
+
+export interface ExternalIdFlags {
+    externalId?: string;
+    externalIdFile?: string;
+}
+
+/**
+ * The ExternalId from --external-id, else --external-id-file (its content, without the final
+ * line break), else the EXTERNAL_ID_ENV variable; `source` names where it came from, for messages.
+ * No value (and no problem) when none is given.
+ */
+export function externalIdInput(flags: ExternalIdFlags, env: NodeJS.ProcessEnv = process.env): Parsed<{ value: string; source: string }> {
+    if (flags.externalId !== undefined && flags.externalIdFile !== undefined) {
+        return { problems: ["give --external-id or --external-id-file, not both"] };
+    }
+    if (flags.externalIdFile !== undefined) {
+        try {
+            const value = readFileSync(flags.externalIdFile, "utf8").replace(/\r?\n$/, "");
+            return { value: { value, source: "--external-id-file" }, problems: [] };
+        } catch (error) {
+            return { problems: [`--external-id-file: cannot read ${quoted(flags.externalIdFile)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`] };
+        }
+    }
+    if (flags.externalId !== undefined) return { value: { value: flags.externalId, source: "--external-id" }, problems: [] };
+    const fromEnv = env[EXTERNAL_ID_ENV];
+    if (fromEnv !== undefined && fromEnv !== "") return { value: { value: fromEnv, source: EXTERNAL_ID_ENV }, problems: [] };
+    return { problems: [] };
 }

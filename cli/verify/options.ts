@@ -2,11 +2,14 @@
 import { externalIdSyntaxProblems, partitionOf } from "../../model";
 import { UsageError } from "../exit-codes";
 import { quoted } from "../quoted";
-import { parseIntegerFlag, parseRegionList, parseRoleArn, parseTimeout, RoleArn } from "../aws/input";
+import {
+    EXTERNAL_ID_ENV, externalIdInput, parseIntegerFlag, parseRegionList, parseRoleArn, parseTimeout, RoleArn,
+} from "../aws/input";
 
 export interface VerifyFlags {
     roleArn?: string;
     externalId?: string;
+    externalIdFile?: string;
     regions?: string;
     mainRegion?: string;
     agentProfile?: string;
@@ -43,10 +46,13 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
     const role = parseRoleArn("--role-arn", flags.roleArn);
     problems.push(...role.problems);
 
-    if (flags.externalId === undefined || flags.externalId === "") {
-        problems.push("--external-id is required: the ExternalId the Agent presents");
-    } else {
-        problems.push(...externalIdSyntaxProblems(flags.externalId).map((p) => `--external-id ${p}`));
+    const externalId = externalIdInput(flags);
+    problems.push(...externalId.problems);
+    if (externalId.problems.length === 0 && (externalId.value === undefined || externalId.value.value === "")) {
+        problems.push(`--external-id is required: the ExternalId the Agent presents (or --external-id-file FILE, or ${EXTERNAL_ID_ENV}, which ps and shell history do not show)`);
+    } else if (externalId.value !== undefined) {
+        const { value, source } = externalId.value;
+        problems.push(...externalIdSyntaxProblems(value).map((p) => `${source} ${p}`));
     }
 
     const regions = parseRegionList("--regions", flags.regions);
@@ -73,7 +79,7 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
     if (problems.length > 0) throw new UsageError(`invalid input:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     return {
         role: role.value as RoleArn,
-        externalId: flags.externalId as string,
+        externalId: externalId.value?.value as string,
         regions: regions.value as string[],
         mainRegion: mainRegion as string,
         agentProfile: flags.agentProfile,
