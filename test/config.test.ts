@@ -70,7 +70,7 @@ describe("stack config validation", () => {
         expect(message("flowLogs")).to.equal('must be "all" or a non-empty list of distinct VPC ids (at [eu-west-1]), got ["vpc-nothex"]');
         expect(message("regions")).to.match(/^must be a known AWS region code \(af-south-1, .*us-gov-west-1\) \(at \[1\]\), got "xx-north-9"$/);
         expect(message("regoins")).to.match(/^is not a known key\. Known keys are: regions, mainRegion, /);
-        expect(message("tags")).to.equal('tag keys must be 1-128 characters, not start with aws: and not be managed-by (reserved for this package): "aws:reserved"');
+        expect(message("tags")).to.equal('tag keys must be 1-128 characters (letters, digits, spaces and _.:/=+-@), not start with aws: and not be managed-by (reserved for this package): "aws:reserved"');
     });
 
     it("never echoes the ExternalId, which is a secret", () => {

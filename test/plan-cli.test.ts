@@ -94,7 +94,8 @@ describe("stackstate-aws plan", function () {
         ].join("\n"));
         const run = await runCli(["plan", "--config", config, "--json"]);
         expect(run.code).to.equal(2);
-        expect(run.stdout).to.equal("");
+        // With --json the error is on stdout too, as a document.
+        expect(`error: ${(JSON.parse(run.stdout) as { error: string }).error}\n`).to.equal(run.stderr);
         expect(run.stderr).to.include(`error: invalid stack configuration in '${config}':`);
         expect(run.stderr).to.include("  - stackstate-aws:agentRoleArn: is not a known key.");
         expect(run.stderr).to.match(/ {2}- stackstate-aws:regions: must be a known AWS region code .* got "atlantis-1"/);
