@@ -25,7 +25,7 @@ let patterns = 0;
 export class Pattern {
     /** Tells patterns apart in caches of what was decided about them. */
     readonly id = patterns++;
-    /** The pattern as written, for messages. */
+    /** The pattern as written (case kept), for messages. */
     readonly source: string;
     readonly tokens: readonly Token[];
     /** The one string the pattern matches, when it has no wildcard. */
@@ -88,6 +88,12 @@ export class Pattern {
 
 export interface PatternOptions extends GlobOptions {
     /**
+     * Read the text as a policy's resource ARN: IAM matches the partition, service, region and
+     * account fields each on its own, so a wildcard there does not reach past its field's `:`;
+     * and a short ARN (`arn:aws:ec2:*`) stands for one with its missing fields `*`.
+     */
+    arn?: boolean;
+    /**
      * Read a policy variable (`${aws:username}`) as a run of any characters, the value it may take,
      * instead of as its literal text: wider for a Deny's resources, literal for an Allow's.
      */
@@ -98,26 +104,38 @@ const iamCaches = new Map<string, Map<string, Pattern>>();
 
 /** An IAM pattern (`*`, `?`, everything else literal); cached, as policies repeat their patterns. */
 export function iamPattern(text: string, options: PatternOptions = {}): Pattern {
-    const flavour = `${options.caseInsensitive ? "i" : ""}${options.variablesAsRuns ? "v" : ""}`;
+    const flavour = `${options.caseInsensitive ? "i" : ""}${options.variablesAsRuns ? "v" : ""}${options.arn ? "a" : ""}`;
     let cache = iamCaches.get(flavour);
     if (!cache) iamCaches.set(flavour, cache = new Map());
     let pattern = cache.get(text);
     if (!pattern) {
-        const source = options.caseInsensitive ? text.toLowerCase() : text;
+        let source = options.caseInsensitive ? text.toLowerCase() : text;
+        const isArn = options.arn === true && source.startsWith("arn:");
+        if (isArn) source += ":*".repeat(Math.max(0, 5 - (source.match(/:/g) ?? []).length));
         const tokens: Token[] = [];
+        let colons = 0;
+        const field = () => isArn && colons < 5 ? FIELD_SEPARATOR : undefined;
         // `${*}`, `${?}` and `${$}` are IAM's escapes for those characters.
         for (const piece of options.variablesAsRuns ? source.split(/(\$\{[^}]*\})/) : [source]) {
             const variable = /^\$\{(.*)\}$/.exec(piece);
             if (variable && ["*", "?", "$"].includes(variable[1])) tokens.push({ kind: "char", char: variable[1] });
-            else if (variable) tokens.push({ kind: "run" });
-            else for (const c of piece) tokens.push(c === "*" ? { kind: "run" } : c === "?" ? { kind: "one" } : { kind: "char", char: c });
+            else if (variable) tokens.push({ kind: "run", except: field() });
+            else {
+                for (const c of piece) {
+                    if (c === "*" || c === "?") tokens.push({ kind: c === "*" ? "run" : "one", except: field() });
+                    else tokens.push({ kind: "char", char: c });
+                    if (c === ":") colons++;
+                }
+            }
         }
-        pattern = new Pattern(source, tokens);
+        pattern = new Pattern(text, tokens);
         if (cache.size > 10_000) cache.clear();
         cache.set(text, pattern);
     }
     return pattern;
 }
+
+const FIELD_SEPARATOR: ReadonlySet<string> = new Set([":"]);
 
 /** A run that cannot contain the `except` characters (empty: any run). */
 export interface RestrictedRun {

@@ -147,8 +147,8 @@ function parseSource(source: PolicySource, context: Readonly<Record<string, stri
         .map((s, i): Statement => {
             // A policy variable's value is unknown here: read it the way that makes the statement
             // apply more if it is a Deny, less if it is an Allow.
-            const resources = patterns(s.Resource, { variablesAsRuns: s.Effect === "Deny" });
-            const notResources = patterns(s.NotResource, { variablesAsRuns: s.Effect === "Allow" });
+            const resources = patterns(s.Resource, { arn: true, variablesAsRuns: s.Effect === "Deny" });
+            const notResources = patterns(s.NotResource, { arn: true, variablesAsRuns: s.Effect === "Allow" });
             return {
                 label: `statement ${s.Sid ? `'${s.Sid}'` : i + 1} of ${source.name}`,
                 effect: s.Effect,
@@ -361,7 +361,7 @@ const isKnown = (p: Parsed): p is Known => "statements" in p;
 function scopeOf(action: string, catalogue: ActionCatalogue, resource: string, bindings: ArnBindings): Scope {
     const types = catalogue.resourceTypes(action);
     if (types && types.length === 0) return STAR;
-    if (resource !== "*") return { kind: "arns", shapes: [iamPattern(resource)], star: false, target: resource };
+    if (resource !== "*") return { kind: "arns", shapes: [iamPattern(resource, { arn: true })], star: false, target: resource };
     if (!types) return UNKNOWN;
     const service = action.slice(0, action.indexOf(":"));
     return {
