@@ -6,7 +6,7 @@ import { readStatements, REQUIRED_ACTIONS } from "../../model/integration-permis
 import { PolicyStatement } from "../../model/iam-document";
 import { iamPolicyReader } from "../../policies/managed-policy-reader";
 import {
-    makeRequiredActionsPolicy, requiredActions, requiredActionsConfig,
+    makeRequiredActionsPolicy, requiredActions, requiredActionsConfig, roleBindings,
 } from "../../policies/stackstate-role-required-actions";
 import { dependOn, stackResource, UNKNOWN, validateStack } from "../helpers/policy-args";
 
@@ -177,6 +177,64 @@ describe("stackstate-role-required-actions", () => {
             enforcementLevel: "advisory",
             urn: r.urn,
         }]);
+    });
+
+    it("passes a role with ordinary guardrails that only touch other resource types or wildcard-only actions' ARNs", async () => {
+        const guardrails = JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Sid: "NoTouchingProd", Effect: "Deny", Action: "ec2:*", Resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0prod` },
+            { Sid: "NoAuditObjects", Effect: "Deny", Action: "*", Resource: "arn:aws:s3:::audit-logs/*" },
+        ] });
+        const boundary = managedPolicy("boundary", JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Effect: "Allow", Action: "*", NotResource: "arn:aws:iam::*:role/admin*" },
+        ] }));
+        const r = role({
+            inlinePolicies: [{ name: "read", policy: readDocument() }, { name: "guardrails", policy: guardrails }],
+            permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`,
+        });
+        const [report] = await validateStack(offline(), [r, boundary]);
+        // Only the one listed action that acts on instances is withheld, and only on that instance.
+        expect(report.message.split("\n").slice(0, 2)).to.deep.equal([
+            `${REQUIREMENT} Not allowed (1 of ${N}):`,
+            `- ec2:DescribeInstanceAttribute: denied on arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0prod by statement 'NoTouchingProd' of inline policy 'guardrails'.`,
+        ]);
+    });
+
+    it("judges a grant on arn:aws:s3:::* in the role's partition, known from its ARN or its provider's region", async () => {
+        const allBuckets = JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Effect: "Allow", Action: REQUIRED_ACTIONS.filter((a) => !a.startsWith("s3:")), Resource: "*" },
+            { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketNotification"], Resource: "*" },
+            { Effect: "Allow", Action: ["s3:GetBucketTagging", "s3:GetBucketVersioning"], Resource: "arn:aws:s3:::*" },
+        ] });
+        expect(await validateStack(offline(), [role({ inlinePolicies: [{ name: "read", policy: allBuckets }] })])).to.deep.equal([]);
+        const inGovCloud = role({ arn: `arn:aws-us-gov:iam::${ACCOUNT}:role/${ROLE}`, inlinePolicies: [{ name: "read", policy: allBuckets }] });
+        const [report] = await validateStack(offline(), [inGovCloud]);
+        expect(report.message.split("\n")[0]).to.equal(`${REQUIREMENT} Not allowed (2 of ${N}):`);
+
+        expect(roleBindings(role())).to.deep.equal({ partition: "aws", accountId: ACCOUNT });
+        const preview = { ...role({ arn: UNKNOWN }), provider: { type: "pulumi:providers:aws", name: "default", urn: "urn:p", props: { region: "us-gov-west-1" } } } as PolicyResource;
+        expect(roleBindings(preview)).to.deep.equal({ partition: "aws-us-gov" });
+        expect(roleBindings(role({ arn: UNKNOWN }))).to.deep.equal({});
+    });
+
+    it("reports an added action AWS's catalogue does not know, under ARN-scoped statements, as not verified (advisory)", async () => {
+        const scoped = JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Effect: "Allow", Action: "*", Resource: "*" },
+            { Sid: "NoProd", Effect: "Deny", Action: "ec2:*", Resource: `arn:aws:ec2:*:${ACCOUNT}:instance/i-0prod` },
+        ] });
+        const r = role({ inlinePolicies: [{ name: "read", policy: scoped }] });
+        const reports = await validateStack(offline(), [r], { addActions: ["ec2:DescribeEverything"] });
+        expect(reports.map((x) => [x.enforcementLevel, x.message.split("\n")])).to.deep.equal([
+            ["mandatory", [
+                `${REQUIREMENT} Not allowed (1 of ${N + 1}):`,
+                `- ec2:DescribeInstanceAttribute: denied on arn:aws:ec2:*:${ACCOUNT}:instance/i-0prod by statement 'NoProd' of inline policy 'read'.`,
+                FIX,
+            ]],
+            ["advisory", [
+                `${REQUIREMENT} Not verified (1 of ${N + 1}), because AWS's action catalogue does not say which resources they act on:`,
+                `- ec2:DescribeEverything: denied on arn:aws:ec2:*:${ACCOUNT}:instance/i-0prod by statement 'NoProd' of inline policy 'read', and AWS's catalogue does not say which resources ec2:DescribeEverything acts on.`,
+                "Fix: check the action names in addActions, or allow them on \"*\" and deny them nowhere.",
+            ]],
+        ]);
     });
 
     it("adds and drops required actions from config, case-insensitively", () => {
