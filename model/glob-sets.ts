@@ -39,7 +39,17 @@ export class Pattern {
         this.tokens = tokens;
         if (tokens.every((t) => t.kind === "char")) this.literal = tokens.map((t) => (t as { char: string }).char).join("");
         this.matchesEverything = tokens.length > 0 && tokens.every((t) => t.kind === "run" && !t.except);
+        const fixed = (list: readonly Token[]) => {
+            const end = list.findIndex((t) => t.kind !== "char");
+            return (end < 0 ? list : list.slice(0, end)).map((t) => (t as { char: string }).char).join("");
+        };
+        this.prefix = fixed(tokens);
+        this.suffix = [...fixed([...tokens].reverse())].reverse().join("");
     }
+
+    /** The literal text every match starts with, and ends with. */
+    readonly prefix: string;
+    readonly suffix: string;
 
     get length(): number {
         return this.tokens.length;
@@ -228,6 +238,10 @@ export function patternsIntersect(a: Pattern, b: Pattern): boolean {
     if (a.literal !== undefined) return b.matches(a.literal);
     if (b.literal !== undefined) return a.matches(b.literal);
     if (a.matchesEverything || b.matchesEverything) return true;
+    // Most pairs differ in their literal start or end (another service, another type): no need
+    // to walk the automata.
+    const compatible = (x: string, y: string, atEnd: boolean) => atEnd ? x.endsWith(y) || y.endsWith(x) : x.startsWith(y) || y.startsWith(x);
+    if (!compatible(a.prefix, b.prefix, false) || !compatible(a.suffix, b.suffix, true)) return false;
     const symbols = alphabet([a, b]);
     const queue: [number, number][] = [];
     const startA = new Set<number>();

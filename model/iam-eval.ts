@@ -131,7 +131,23 @@ const ACTION = { caseInsensitive: true };
 const STAR: Scope = { kind: "star" };
 const UNKNOWN: Scope = { kind: "unknown" };
 
+// A stack's policies are judged again and again (every role, every run of a pack): parsing a
+// document text once per request context is enough.
+const parsedTexts = new Map<string, Parsed>();
+
 function parseSource(source: PolicySource, context: Readonly<Record<string, string>>): Parsed {
+    if ("unknown" in source || typeof source.document !== "string") return parseDocument(source, context);
+    const key = `${JSON.stringify(context)}\u0000${source.name}\u0000${source.document}`;
+    let parsed = parsedTexts.get(key);
+    if (!parsed) {
+        parsed = parseDocument(source, context);
+        if (parsedTexts.size > 500) parsedTexts.clear();
+        parsedTexts.set(key, parsed);
+    }
+    return parsed;
+}
+
+function parseDocument(source: PolicySource, context: Readonly<Record<string, string>>): Parsed {
     if ("unknown" in source) return source;
     let doc: PolicyDocument;
     try {
