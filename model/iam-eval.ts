@@ -18,8 +18,13 @@
  *     (model/arn-shapes.ts): a Deny or `NotResource` on ARNs no such resource can have (an
  *     object, `arn:aws:s3:::logs/*`, is no bucket) does not touch it; one on some of them does.
  *     An action whose types are all optional may also be called on `*`, so it needs that too.
+ *   - the principal's partition and account, when given, are its resources': `arn:aws:s3:::*`
+ *     is then every bucket;
  *   - an action the catalogue does not know: a statement on `*` decides; one naming ARNs leaves
  *     it "undetermined", as it cannot be told whether they are the action's resources.
+ * - Policy ARNs match as IAM matches them: a wildcard in the partition, service, region or
+ *   account field stays in that field, and a short ARN (`arn:aws:ec2:*`) has its missing fields
+ *   `*`. A policy variable (`${aws:username}`) is read as any text in a Deny, literally in an Allow.
  * - `NotAction` / `NotResource` apply to everything outside their lists.
  * - An Allow with a condition does not prove a grant: the evaluator cannot know the condition
  *   holds for the caller's requests, and a checker that trusted it could be passed by adding
