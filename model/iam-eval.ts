@@ -218,27 +218,26 @@ const meets = (shape: Pattern, patterns: readonly Pattern[]) =>
 const within = (shape: Pattern, patterns: readonly Pattern[]) =>
     remembered(`w${shape.id} ${patterns.map((p) => p.id).join(" ")}`, () => patternContainedIn(shape, patterns));
 
-/** Does the statement's Resource / NotResource apply to every resource of the scope? */
-function coversScope(s: Statement, scope: Scope): Truth {
+/**
+ * Does the statement's Resource / NotResource apply to every resource of the scope ("all"), or
+ * to at least one of them ("some")?
+ */
+function appliesOn(s: Statement, scope: Scope, extent: "all" | "some"): Truth {
     const listed = s.resources !== undefined;
     if (!s.resources && !s.notResources) return false;
     if (s.everyResource) return listed;
     if (scope.kind === "star") return !listed;
     if (scope.kind === "unknown") return "unknown";
-    if (listed) return !scope.star && scope.shapes.every((shape) => within(shape, s.resources!));
-    return scope.shapes.every((shape) => !meets(shape, s.notResources!));
+    if (extent === "all") {
+        return listed ? !scope.star && scope.shapes.every((shape) => within(shape, s.resources!))
+            : scope.shapes.every((shape) => !meets(shape, s.notResources!));
+    }
+    return listed ? scope.shapes.some((shape) => meets(shape, s.resources!))
+        : scope.star || scope.shapes.some((shape) => !within(shape, s.notResources!));
 }
 
-/** Does the statement's Resource / NotResource apply to at least one resource of the scope? */
-function hitsScope(s: Statement, scope: Scope): Truth {
-    const listed = s.resources !== undefined;
-    if (!s.resources && !s.notResources) return false;
-    if (s.everyResource) return listed;
-    if (scope.kind === "star") return !listed;
-    if (scope.kind === "unknown") return "unknown";
-    if (listed) return scope.shapes.some((shape) => meets(shape, s.resources!));
-    return scope.star || scope.shapes.some((shape) => !within(shape, s.notResources!));
-}
+const coversScope = (s: Statement, scope: Scope) => appliesOn(s, scope, "all");
+const hitsScope = (s: Statement, scope: Scope) => appliesOn(s, scope, "some");
 
 /** The Allows together cover the scope: union of Resource lists, or one NotResource statement alone. */
 function coveredTogether(allows: Statement[], scope: Scope): Truth {
