@@ -366,7 +366,7 @@ function findDeny(g: Group, part: Part): DenyFinding {
         if (s.holds === false || !hitsAction(s, part.pattern)) continue;
         const hits = hitsScope(s, part.scope);
         if (hits === false) continue;
-        const where = coversScope(s, part.scope) === true ? "" : ` on ${resourcesText(s)}`;
+        const where = s.everyResource && s.resources ? "" : ` on ${resourcesText(s)}`;
         const when = s.holds === true ? "" : ` when ${describeCondition(s.condition!)}`;
         if (hits === true) return { definite: `denied${where} by ${s.label}${when}` };
         possible ??= `denied${where} by ${s.label}${when}, and AWS's catalogue does not say which resources ${part.action} acts on`;
