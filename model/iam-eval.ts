@@ -268,13 +268,13 @@ function conditionEntry(operator: string, key: string, values: string[], context
             return !values.includes(actual);
         case "StringNotEqualsIgnoreCase":
             return !lower.includes(actual.toLowerCase());
-        // IAM matches ArnEquals like ArnLike: the values may hold wildcards.
+        // IAM matches ArnEquals like ArnLike: the values may hold wildcards, each ARN field apart.
         case "ArnEquals":
         case "ArnLike":
-            return values.some((pattern) => globContainedIn(actual, [pattern]));
+            return values.some((pattern) => iamPattern(pattern, { arn: true }).matches(actual));
         case "ArnNotEquals":
         case "ArnNotLike":
-            return !values.some((pattern) => globContainedIn(actual, [pattern]));
+            return !values.some((pattern) => iamPattern(pattern, { arn: true }).matches(actual));
         case "Null":
             // Null:true means "the key is absent"; a known key is present.
             return lower.includes("false");
