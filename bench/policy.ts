@@ -55,7 +55,7 @@ function integration(): AnalyzerResource[] {
     });
     const read = resource("aws:iam/policy:Policy", "read", {
         name: "read", arn: `arn:aws:iam::${ACCOUNT}:policy/read`,
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: readStatements({ partition: "aws", accountId: ACCOUNT }) }),
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: readStatements({ partition: "aws", accountId: ACCOUNT, mainRegion: "eu-west-1" }) }),
     });
     const stream = resource("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "stream", {
         name: "stackstate-eventbridge-stream", arn: `arn:aws:firehose:eu-west-1:${ACCOUNT}:deliverystream/stackstate-eventbridge-stream`, destination: "extended_s3",
@@ -175,7 +175,7 @@ function guardedRole(): PrincipalPolicies {
     const doc = (Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
     return {
         identity: [
-            { name: "read", document: doc(readStatements({ partition: "aws", accountId: ACCOUNT })) },
+            { name: "read", document: doc(readStatements({ partition: "aws", accountId: ACCOUNT, mainRegion: "eu-west-1" })) },
             { name: "guardrails", document: doc([
                 { Effect: "Deny", Action: "ec2:*", Resource: `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0` },
                 { Effect: "Deny", Action: "*", Resource: "arn:aws:s3:::audit-logs/*" },

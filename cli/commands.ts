@@ -47,6 +47,7 @@ function registerVerify(program: Command): void {
         .option("--config <file>", "with --deployer-role-arn: the stack config file (default Pulumi.example.yaml)")
         .option("--project <project>", "with --deployer-role-arn: stackstate-aws or collector")
         .option("--account-id <id>", "with --deployer-role-arn: the account deployed into (default: the role's)")
+        .option("--permissions <set>", "the permission set to require: published or minimal (default: the role's stackstate-aws:permissions tag, else published)")
         .option("--json", "print { checks: [{ id, region, status, message }] }")
         .addHelpText("after", "\nExit codes: 0 all pass, 1 a check failed, 2 bad input, 3 some checks could not be evaluated.")
         .action(async (flags: VerifyFlags) => {

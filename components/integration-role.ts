@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
     accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName,
-    integrationTrustPolicy, NameOverrides, packStatements, Partition, policySize, readStatements,
+    integrationTrustPolicy, NameOverrides, packStatements, Partition, PermissionSet, PERMISSIONS_TAG_KEY, policySize, readStatements,
 } from "../model";
 import { managedTags, componentOptions, typeToken } from "./common";
 
@@ -15,6 +15,8 @@ export interface IntegrationRoleArgs {
     readonly accountId: pulumi.Input<string>;
     /** Partition of the account's regions. Default: aws. */
     readonly partition?: Partition;
+    /** Region of the logs bucket and its key (the role may decrypt through S3 there). */
+    readonly mainRegion: string;
     /** Shared secret the Agent presents; required with StringEquals. */
     readonly externalId: pulumi.Input<string>;
     /** Roles allowed to assume this role. Default: none (then agentAccountId is required). */
@@ -25,6 +27,8 @@ export interface IntegrationRoleArgs {
     readonly apiGatewayAccess?: ApiGatewayAccess;
     /** The role's and its first read policy's names. Default: StackStateAwsIntegrationRole, StackStateAwsIntegrationPolicy. */
     readonly names?: NameOverrides;
+    /** The permission set. Default: published. A minimal role is tagged so, for the policy pack and verify. */
+    readonly permissions?: PermissionSet;
     /** Managed policy set as the role's permissions boundary. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of the role and its policies. Default: /. */
@@ -52,6 +56,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);
         const names = accountNames(args.names);
+        const roleTags = args.permissions === "minimal" ? pulumi.output(tags).apply((t) => ({ ...t, [PERMISSIONS_TAG_KEY]: "minimal" })) : tags;
 
         const trust = pulumi
             .all([args.externalId, args.agentRoleArns ?? [], args.agentAccountId])
@@ -71,14 +76,17 @@ export class IntegrationRole extends pulumi.ComponentResource {
             description: "Read-only access for StackState's AWS (V2) integration, assumed with an ExternalId.",
             assumeRolePolicy: pulumi.secret(trust),
             permissionsBoundary: args.permissionsBoundaryArn,
-            tags,
+            tags: roleTags,
         }, { parent: this });
 
         // Resources must be declared before the account id is known, so the number of policies is
         // decided with a stand-in id: account ids have a fixed length, so the packing is the same.
-        const count = packReadStatements(partition, STAND_IN_ACCOUNT, args.apiGatewayAccess).length;
+        const statements = (accountId: string) => readStatements({
+            partition, accountId, mainRegion: args.mainRegion, apiGatewayAccess: args.apiGatewayAccess, permissions: args.permissions,
+        });
+        const count = packReadStatements(statements(STAND_IN_ACCOUNT)).length;
         const documents = pulumi.output(args.accountId).apply((account) => {
-            const docs = packReadStatements(partition, account, args.apiGatewayAccess);
+            const docs = packReadStatements(statements(account));
             if (docs.length !== count) throw new Error(`Account id '${account}' changed the size of the read policies.`);
             return docs;
         });
@@ -109,6 +117,6 @@ export class IntegrationRole extends pulumi.ComponentResource {
 const STAND_IN_ACCOUNT = "000000000000";
 
 /** The read statements packed into managed policies, each within IAM's size limit. */
-function packReadStatements(partition: Partition, accountId: string, apiGatewayAccess?: ApiGatewayAccess) {
-    return packStatements(readStatements({ partition, accountId, apiGatewayAccess }), IAM_LIMITS.managedPolicyChars);
+function packReadStatements(statements: ReturnType<typeof readStatements>) {
+    return packStatements(statements, IAM_LIMITS.managedPolicyChars);
 }

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
     agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
-    NameOverrides, partitionOf, regionNames, VpcSelection, vpcSelectionProblems,
+    NameOverrides, partitionOf, PermissionSet, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
 import { componentOptions, typeToken } from "./common";
 import { IntegrationRole } from "./integration-role";
@@ -39,6 +39,8 @@ export interface StackStateAwsIntegrationArgs {
     readonly tags?: pulumi.Input<Record<string, string>>;
     /** API Gateway access level of the integration role. Default: read. */
     readonly apiGatewayAccess?: ApiGatewayAccess;
+    /** The integration role's permission set. Default: published. */
+    readonly permissions?: PermissionSet;
     /** Role the providers assume to deploy into the monitored account. Default: the ambient credentials. */
     readonly deployRoleArn?: pulumi.Input<string>;
     /** AWS names instead of this package's, for adopted resources. Default: this package's names. */
@@ -139,11 +141,13 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
         const role = new IntegrationRole(`${name}-integration`, {
             accountId: this.accountId,
             partition,
+            mainRegion: this.mainRegion,
             externalId: this.externalId,
             agentRoleArns: args.agentRoleArns,
             agentAccountId: args.agentAccountId,
             apiGatewayAccess: args.apiGatewayAccess,
             names: args.names,
+            permissions: args.permissions,
             permissionsBoundaryArn,
             path: rolePath,
             tags,

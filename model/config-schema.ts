@@ -4,7 +4,7 @@
  * Pulumi.yaml's descriptions are checked against `description` by a test.
  */
 import { KNOWN_REGIONS } from "./regions";
-import { API_GATEWAY_ACCESS_LEVELS } from "./integration-permissions";
+import { API_GATEWAY_ACCESS_LEVELS, PERMISSION_SETS, PERMISSIONS_TAG_KEY } from "./integration-permissions";
 import { EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH, EXTERNAL_ID_PATTERN } from "./external-id";
 
 export const CONFIG_NAMESPACE = "stackstate-aws";
@@ -123,8 +123,8 @@ export const CONFIG_SCHEMA = {
                 minLength: 1,
                 maxLength: 128,
                 pattern: TAG_CHARACTERS,
-                not: { pattern: "^(aws:|managed-by$)" },
-                "x-rule": `tag keys must be 1-128 characters (${TAG_CHARACTERS_IN_WORDS}), not start with aws: and not be managed-by (reserved for this package)`,
+                not: { pattern: `^(aws:|managed-by$|${PERMISSIONS_TAG_KEY}$)` },
+                "x-rule": `tag keys must be 1-128 characters (${TAG_CHARACTERS_IN_WORDS}), not start with aws: and not be managed-by or ${PERMISSIONS_TAG_KEY} (reserved for this package)`,
             },
             additionalProperties: {
                 type: "string",
@@ -157,6 +157,13 @@ export const CONFIG_SCHEMA = {
                 },
             },
             "x-rule": "must be a map of integrationRole, integrationPolicy and regions (region code to names)",
+        },
+        permissions: {
+            description: "The integration role's permissions: published (the published template's list, about 150 actions) or minimal (exactly what the Agent's check and the StackState server call, about 75; docs/aws-topology-check.md). Default: published.",
+            type: "string",
+            enum: PERMISSION_SETS,
+            default: "published",
+            "x-rule": `must be one of: ${PERMISSION_SETS.join(", ")}`,
         },
         deployRoleArn: {
             description: "Role in the monitored account that Pulumi assumes to deploy (one stack per account, run from a central account). Default: the ambient credentials.",

@@ -5,7 +5,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CONFIG_KEYS } from "./config-schema";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
-import { ApiGatewayAccess } from "./integration-permissions";
+import { ApiGatewayAccess, PermissionSet } from "./integration-permissions";
 import { normalisedRolePath } from "./names";
 import { NameOverrides } from "./resource-names";
 import { joinMessages } from "./schema-problems";
@@ -59,6 +59,7 @@ export interface IntegrationConfig {
     apiGatewayAccess: ApiGatewayAccess;
     /** AWS names instead of this package's, for adopted resources. */
     names?: NameOverrides;
+    permissions: PermissionSet;
     deployRoleArn?: string;
 }
 
@@ -148,6 +149,9 @@ function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
     const strayNames = Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions.includes(region));
     if (strayNames.length > 0) {
         problems.push({ key: qualified("names"), message: `names region${strayNames.length > 1 ? "s" : ""} ${strayNames.map((r) => `'${r}'`).join(", ")} must also be listed in regions (${v.regions.join(", ")})` });
+    }
+    if (v.permissions === "minimal" && v.apiGatewayAccess === "published") {
+        problems.push({ key: qualified("apiGatewayAccess"), message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
     const regionPartitions = new Set(v.regions.filter(isKnownRegion).map(partitionOf));
     if (regionPartitions.size !== 1) return problems;

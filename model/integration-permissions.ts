@@ -7,10 +7,15 @@
  * - `s3:ListBucketByTags` is left out: it is no IAM action (AWS's Service Authorization Reference
  *   has none by that name), so granting it grants nothing and a simulator cannot evaluate it.
  * This list is the single source: components grant it, the policy pack and `verify` require it.
+ *
+ * `permissions: minimal` grants instead exactly what the Agent's check calls and the StackState
+ * server reads (model/aws-topology-check.ts, derived from the check's source). Both sets add
+ * `kms:Decrypt` for the SSE-KMS objects of the logs bucket, only through S3 (LOGS_KEY_DECRYPT).
  */
 import { Partition } from "./regions";
 import { bucketArn, logsBucketName } from "./names";
 import { PolicyStatement } from "./iam-document";
+import { AGENT_CALLS, agentCallActions } from "./aws-topology-check";
 
 /**
  * API Gateway permissions of the integration role. An object of constants, not a union type, so
@@ -25,8 +30,20 @@ export const ApiGatewayAccess = {
 export type ApiGatewayAccess = (typeof ApiGatewayAccess)[keyof typeof ApiGatewayAccess];
 export const API_GATEWAY_ACCESS_LEVELS: readonly ApiGatewayAccess[] = Object.values(ApiGatewayAccess);
 
-/** Where a statement's actions apply. */
-export type ResourceScope = "any" | "logsBucket" | "selfStack";
+/** `published`: the published template's list (with the fixes above). `minimal`: what the check calls. */
+export type PermissionSet = "published" | "minimal";
+export const PERMISSION_SETS: readonly PermissionSet[] = ["published", "minimal"];
+/** Set on the integration role of a `minimal` stack, so the policy pack and `verify` require that set. */
+export const PERMISSIONS_TAG_KEY = "stackstate-aws:permissions";
+
+/**
+ * Where a statement's actions apply. `logsKey`: KMS keys, only when S3 in the main region calls
+ * KMS for the role (`kms:ViaService`). S3 does so only for objects the role may read, and it may
+ * read objects only in the logs bucket, whose objects are encrypted with the main region's key:
+ * so the grant reaches that key and nothing else, without naming a key ARN that is unknown until
+ * the key exists (which would make the whole read policy unknown during a first preview).
+ */
+export type ResourceScope = "any" | "logsBucket" | "selfStack" | "logsKey";
 
 export interface ReadPermission {
     sid: string;
@@ -43,7 +60,30 @@ const API_GATEWAY_PUBLISHED = [
     "apigateway:PATCH", "apigateway:POST", "apigateway:OPTIONS",
 ];
 
-export function readPermissions(apiGatewayAccess: ApiGatewayAccess = "read"): ReadPermission[] {
+/** The SSE-KMS event and flow-log objects cannot be read without it, whatever the key policy says, under a boundary or SCP. */
+const LOGS_KEY_DECRYPT: ReadPermission = {
+    sid: "LogsKeyDecrypt", scope: "logsKey", purpose: "decrypt the SSE-KMS event and flow-log objects, only through S3",
+    actions: ["kms:Decrypt"],
+};
+
+export function readPermissions(apiGatewayAccess: ApiGatewayAccess = "read", permissions: PermissionSet = "published"): ReadPermission[] {
+    if (permissions === "minimal") return minimalPermissions();
+    return [...publishedPermissions(apiGatewayAccess), LOGS_KEY_DECRYPT];
+}
+
+/** Exactly the calls of model/aws-topology-check.ts, grouped by where they apply. */
+function minimalPermissions(): ReadPermission[] {
+    const server = AGENT_CALLS.filter((c) => c.source === "server").map((c) => c.action);
+    return [
+        { sid: "AgentCheckAccess", scope: "any", purpose: "every call of the Agent's aws_topology check",
+            actions: agentCallActions("any").filter((a) => !server.includes(a)) },
+        { sid: "ServerAccess", scope: "any", purpose: "CloudWatch metrics and the account alias for the StackState server", actions: server },
+        { sid: "EventsS3Access", scope: "logsBucket", purpose: "read, and delete once read, event and flow-log objects", actions: agentCallActions("logsBucket") },
+        LOGS_KEY_DECRYPT,
+    ];
+}
+
+function publishedPermissions(apiGatewayAccess: ApiGatewayAccess): ReadPermission[] {
     return [
         { sid: "SelfAccess", scope: "selfStack", purpose: "read the stackstate-resources CloudFormation template",
             actions: ["cloudformation:GetTemplate"] },
@@ -143,32 +183,57 @@ export function readPermissions(apiGatewayAccess: ApiGatewayAccess = "read"): Re
     ];
 }
 
+const actionsIn = (permissions: PermissionSet, scope: ResourceScope): string[] =>
+    [...new Set(readPermissions("read", permissions).filter((p) => p.scope === scope).flatMap((p) => p.actions))];
+
 /**
- * Actions the role must be allowed on every resource (`*`) for StackState to see everything.
- * Read-only, so the same for both API Gateway levels. Wildcards (`autoscaling:Describe*`) stay
- * as written: a checker must find the whole pattern allowed.
+ * Actions the role must be allowed on every resource (`*`) for StackState to see everything
+ * the set grants. Read-only, so the same for both API Gateway levels. Wildcards
+ * (`autoscaling:Describe*`) stay as written: a checker must find the whole pattern allowed.
  */
-export const REQUIRED_ACTIONS: readonly string[] = readPermissions("read")
-    .filter((p) => p.scope === "any")
-    .flatMap((p) => p.actions);
+export function requiredActionsFor(permissions: PermissionSet): string[] {
+    return actionsIn(permissions, "any");
+}
 
 /** Actions the role must be allowed on the logs bucket and its objects. */
-export const REQUIRED_BUCKET_ACTIONS: readonly string[] = readPermissions("read")
-    .filter((p) => p.scope === "logsBucket")
-    .flatMap((p) => p.actions);
+export function requiredBucketActionsFor(permissions: PermissionSet): string[] {
+    return actionsIn(permissions, "logsBucket");
+}
+
+/** Actions the role must be allowed on the logs key when S3 asks for it (both sets). */
+export const REQUIRED_KEY_ACTIONS: readonly string[] = LOGS_KEY_DECRYPT.actions;
+
+/** The published set's lists, as before there were two sets. */
+export const REQUIRED_ACTIONS: readonly string[] = requiredActionsFor("published");
+export const REQUIRED_BUCKET_ACTIONS: readonly string[] = requiredBucketActionsFor("published");
+
+/** The S3 endpoint whose requests for the role may use the logs key (the `kms:ViaService` value). */
+export function s3ViaService(region: string): string {
+    return `s3.${region}.amazonaws.com`;
+}
+
+/** The set a role was deployed with, from its tags: `minimal` when tagged so, else `published`. */
+export function permissionSetOfTags(tags: Readonly<Record<string, string>> | undefined): PermissionSet {
+    return tags?.[PERMISSIONS_TAG_KEY] === "minimal" ? "minimal" : "published";
+}
 
 /** What the loss of a permission costs, for the few whose absence is silent and surprising. */
 export const MISSING_ACTION_CONSEQUENCES: Readonly<Record<string, string>> = {
     "s3:getbuckettagging": "bucket tags will be empty in StackState",
     "s3:getbucketversioning": "the Agent cannot confirm the logs bucket is versioned, ignores it, falls back to CloudTrail for events and loses VPC flow logs",
     "s3:listbucket": "the Agent cannot list the logs bucket, so events arrive only through CloudTrail, about 15 minutes late",
+    "kms:decrypt": "the Agent cannot read the SSE-KMS event and flow-log objects: every read fails, with no fallback",
     "iam:listaccountaliases": "the account alias will be missing in StackState",
 };
 
 export interface ReadStatementContext {
     partition: Partition;
     accountId: string;
+    /** Region of the logs bucket and its key. */
+    mainRegion: string;
     apiGatewayAccess?: ApiGatewayAccess;
+    /** Default: published. */
+    permissions?: PermissionSet;
 }
 
 /** The read permissions as IAM statements with concrete resources. */
@@ -178,11 +243,13 @@ export function readStatements(ctx: ReadStatementContext): PolicyStatement[] {
         any: ["*"],
         logsBucket: [bucket, `${bucket}/*`],
         selfStack: [`arn:${ctx.partition}:cloudformation:*:${ctx.accountId}:stack/stackstate-resources/*`],
+        logsKey: ["*"],
     };
-    return readPermissions(ctx.apiGatewayAccess).map((p) => ({
+    return readPermissions(ctx.apiGatewayAccess, ctx.permissions).map((p) => ({
         Sid: p.sid,
         Effect: "Allow",
         Action: [...p.actions],
         Resource: resources[p.scope].length === 1 ? resources[p.scope][0] : resources[p.scope],
+        ...(p.scope === "logsKey" ? { Condition: { StringEquals: { "kms:ViaService": s3ViaService(ctx.mainRegion) } } } : {}),
     }));
 }

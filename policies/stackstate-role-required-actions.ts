@@ -1,6 +1,8 @@
 /**
  * `stackstate-role-required-actions`: the integration role is effectively allowed every action
- * StackState's Agent calls, on every resource. Effective = the union of the role's identity
+ * its permission set needs (`published` or `minimal`: the pack's `permissions` setting, else the
+ * role's `stackstate-aws:permissions` tag, else published) on every resource, and `kms:Decrypt`
+ * for S3's reads of the logs bucket. Effective = the union of the role's identity
  * policies in the stack, minus explicit denies, within its permissions boundary, each action judged
  * over the resource types it acts on (model/iam-eval.ts holds the IAM semantics). A stack policy,
  * because the role's permissions live in other resources (policies, attachments) that only the
@@ -12,11 +14,13 @@
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
-import { isKnownRegion, partitionOf } from "../model/regions";
-import { MISSING_ACTION_CONSEQUENCES, REQUIRED_ACTIONS } from "../model/integration-permissions";
-import { ActionDecision, AGENT_REQUEST_CONTEXT, EvaluationOptions, evaluateActions, PolicySource } from "../model/iam-eval";
+import { isKnownRegion, KNOWN_REGIONS, partitionOf } from "../model/regions";
+import {
+    MISSING_ACTION_CONSEQUENCES, PERMISSION_SETS, PermissionSet, permissionSetOfTags, requiredActionsFor, REQUIRED_KEY_ACTIONS, s3ViaService,
+} from "../model/integration-permissions";
+import { ActionDecision, AGENT_REQUEST_CONTEXT, EvaluationOptions, evaluateActions, PolicySource, PrincipalPolicies } from "../model/iam-eval";
 import { AWS } from "./aws-types";
-import { booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting, validateStackOfType } from "./kit";
+import { asObject, booleanSetting, describe, knownString, listSetting, Props, rawProps, reportAtLevel, stringSetting, validateStackOfType } from "./kit";
 import { defaultManagedPolicyReader, ManagedPolicyReader } from "./managed-policy-reader";
 import { rolePolicies } from "./role-policies";
 
@@ -27,6 +31,8 @@ export interface RequiredActionsConfig {
     addActions: string[];
     dropActions: string[];
     readPoliciesFromAws: boolean;
+    /** Undefined: each role's tag decides. */
+    permissions?: PermissionSet;
 }
 
 export function requiredActionsConfig(config: Props): RequiredActionsConfig {
@@ -35,21 +41,42 @@ export function requiredActionsConfig(config: Props): RequiredActionsConfig {
         addActions: listSetting(config, "addActions"),
         dropActions: listSetting(config, "dropActions"),
         readPoliciesFromAws: booleanSetting(config, "readPoliciesFromAws", true),
+        ...(PERMISSION_SETS.includes(config.permissions as PermissionSet) ? { permissions: config.permissions as PermissionSet } : {}),
     };
 }
 
-/** The model's list, minus dropped and plus added actions (names compare case-insensitively). */
-export function requiredActions(config: RequiredActionsConfig): string[] {
+/** The set's list, minus dropped and plus added actions (names compare case-insensitively). */
+export function requiredActions(config: RequiredActionsConfig, permissions: PermissionSet = config.permissions ?? "published"): string[] {
     const dropped = new Set(config.dropActions.map((a) => a.toLowerCase()));
     const result: string[] = [];
     const seen = new Set<string>();
-    for (const action of [...REQUIRED_ACTIONS, ...config.addActions]) {
+    for (const action of [...requiredActionsFor(permissions), ...config.addActions]) {
         const key = action.toLowerCase();
         if (dropped.has(key) || seen.has(key)) continue;
         seen.add(key);
         result.push(action);
     }
     return result;
+}
+
+/**
+ * `kms:Decrypt` as the Agent's reads need it: asked by S3 (`kms:ViaService`) on the logs key. The
+ * bucket's region is not visible here, so it is allowed when S3 of some region may ask. When none
+ * may, the answer for a region the role's own policies grant tells why (a boundary, a Deny).
+ */
+export function decryptThroughS3(
+    principal: PrincipalPolicies,
+    actions: readonly string[] = REQUIRED_KEY_ACTIONS,
+    bindings: Pick<EvaluationOptions, "partition" | "accountId"> = {},
+): ActionDecision[] {
+    const viaS3 = (region: string) => ({ ...bindings, requestContext: { ...AGENT_REQUEST_CONTEXT, "kms:viaservice": s3ViaService(region) } });
+    return actions.map((action) => {
+        const granted = (region: string) => evaluateActions({ identity: principal.identity }, [action], viaS3(region))[0].status === "allowed";
+        const regions = [...KNOWN_REGIONS].sort((a, b) => Number(granted(b)) - Number(granted(a)));
+        const decisions = regions.map((region) => evaluateActions(principal, [action], viaS3(region))[0]);
+        const decision = decisions.find((d) => d.status === "allowed") ?? decisions.find((d) => d.status === "undetermined") ?? decisions[0];
+        return decision.status === "missing" ? { ...decision, reason: `${decision.reason} (for S3's reads of the logs bucket's objects)` } : decision;
+    });
 }
 
 function missingLine(d: ActionDecision): string {
@@ -87,40 +114,49 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                 addActions: { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$" }, default: [], description: "Actions (or patterns such as ec2:Describe*) to require in addition to the Agent's list." },
                 dropActions: { type: "array", items: { type: "string", minLength: 1 }, default: [], description: "Actions of the Agent's list not to require, written as in the list (case-insensitive)." },
                 readPoliciesFromAws: { type: "boolean", default: true, description: "Read managed policies and boundaries that are not in the stack from IAM, with the standard AWS credentials (needs iam:GetPolicy and iam:GetPolicyVersion)." },
+                permissions: { type: "string", enum: [...PERMISSION_SETS], description: "The permission set to require: published (the published template's list) or minimal (what the Agent's check calls). Default: each role's stackstate-aws:permissions tag, else published." },
             },
         },
         validateStack: validateStackOfType(AWS.role, async (args, report) => {
             const config = requiredActionsConfig(args.getConfig<Props>());
             const wanted = config.roleName.toLowerCase();
             const roles = args.resources.filter((r) => r.type === AWS.role && knownString(rawProps(r.props).name)?.toLowerCase() === wanted);
-            const actions = requiredActions(config);
+            const dropped = new Set(config.dropActions.map((a) => a.toLowerCase()));
+            const keyActions = REQUIRED_KEY_ACTIONS.filter((a) => !dropped.has(a.toLowerCase()));
             for (const role of roles) {
+                const tags = asObject(rawProps(role.props).tags) as Record<string, string> | undefined;
+                const actions = requiredActions(config, config.permissions ?? permissionSetOfTags(tags));
                 const read = (arn: string): Promise<PolicySource> => config.readPoliciesFromAws
                     ? reader.read(arn)
                     : Promise.resolve({ name: `managed policy ${arn}`, unknown: `managed policy ${arn} is not in the stack and readPoliciesFromAws is off` });
                 const principal = await rolePolicies(role, args.resources, read);
-                const decisions = evaluateActions(principal, actions, { requestContext: AGENT_REQUEST_CONTEXT, ...roleBindings(role) });
+                const bindings = roleBindings(role);
+                const decisions = [
+                    ...evaluateActions(principal, actions, { requestContext: AGENT_REQUEST_CONTEXT, ...bindings }),
+                    ...decryptThroughS3(principal, keyActions, bindings),
+                ];
+                const total = decisions.length;
                 const missing = decisions.filter((d) => d.status === "missing");
                 const undetermined = decisions.filter((d) => d.status === "undetermined");
                 const name = describe("IAM role", role.name, knownString(rawProps(role.props).name));
                 const requirement = `${name} must be allowed every action StackState's Agent calls, on all resources ("*").`;
                 if (missing.length > 0) {
                     report([
-                        `${requirement} Not allowed (${missing.length} of ${actions.length}):`,
+                        `${requirement} Not allowed (${missing.length} of ${total}):`,
                         ...missing.map(missingLine),
-                        "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
+                        "Fix: allow them on \"*\" without conditions (kms:Decrypt: at most kms:ViaService s3.<bucket region>.amazonaws.com) in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
                     ].join("\n"), role.urn);
                 }
                 const unreadable = unknownLines(principal);
                 if (undetermined.length > 0 && unreadable.length > 0) {
                     reportAtLevel(report, "advisory", description, [
-                        `${requirement} Not verified (${undetermined.length} of ${actions.length}), because not every policy of the role can be read:`,
+                        `${requirement} Not verified (${undetermined.length} of ${total}), because not every policy of the role can be read:`,
                         ...unreadable,
                         "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
                     ].join("\n"), role.urn);
                 } else if (undetermined.length > 0) {
                     reportAtLevel(report, "advisory", description, [
-                        `${requirement} Not verified (${undetermined.length} of ${actions.length}), because AWS's action catalogue does not say which resources they act on:`,
+                        `${requirement} Not verified (${undetermined.length} of ${total}), because AWS's action catalogue does not say which resources they act on:`,
                         ...undetermined.map((d) => `- ${d.action}: ${d.reason}.`),
                         "Fix: check the action names in addActions, or allow them on \"*\" and deny them nowhere.",
                     ].join("\n"), role.urn);

@@ -30,6 +30,7 @@ describe("stack config validation", () => {
             rolePath: "/",
             tags: {},
             apiGatewayAccess: "read",
+            permissions: "published",
         });
     });
 
@@ -70,7 +71,7 @@ describe("stack config validation", () => {
         expect(message("flowLogs")).to.equal('must be "all" or a non-empty list of distinct VPC ids (at [eu-west-1]), got ["vpc-nothex"]');
         expect(message("regions")).to.match(/^must be a known AWS region code \(af-south-1, .*us-gov-west-1\) \(at \[1\]\), got "xx-north-9"$/);
         expect(message("regoins")).to.match(/^is not a known key\. Known keys are: regions, mainRegion, /);
-        expect(message("tags")).to.equal('tag keys must be 1-128 characters (letters, digits, spaces and _.:/=+-@), not start with aws: and not be managed-by (reserved for this package): "aws:reserved"');
+        expect(message("tags")).to.equal('tag keys must be 1-128 characters (letters, digits, spaces and _.:/=+-@), not start with aws: and not be managed-by or stackstate-aws:permissions (reserved for this package): "aws:reserved"');
     });
 
     it("never echoes the ExternalId, which is a secret", () => {
@@ -101,6 +102,13 @@ describe("stack config validation", () => {
         expect(problemsOf({ regions: ["us-gov-west-1"], agentRoleArns: [AGENT_ROLE], permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/B" })).to.deep.equal([
             { key: "stackstate-aws:agentRoleArns", message: `must be in partition 'aws-us-gov' like the regions, got ${AGENT_ROLE}` },
             { key: "stackstate-aws:permissionsBoundaryArn", message: "must be in partition 'aws-us-gov' like the regions, got arn:aws:iam::123456789012:policy/B" },
+        ]);
+        expect(problemsOf({ regions: ["eu-west-1"], agentAccountId: "210987654321", permissions: "minimal", apiGatewayAccess: "published" })).to.deep.equal([
+            { key: "stackstate-aws:apiGatewayAccess", message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" },
+        ]);
+        expect(validateIntegrationConfig({ regions: ["eu-west-1"], agentAccountId: "210987654321", permissions: "minimal" }).permissions).to.equal("minimal");
+        expect(problemsOf({ regions: ["eu-west-1"], agentAccountId: "210987654321", permissions: "least" })).to.deep.equal([
+            { key: "stackstate-aws:permissions", message: 'must be one of: published, minimal, got "least"' },
         ]);
     });
 

@@ -53,17 +53,19 @@ describe("IAM documents", () => {
 });
 
 describe("the integration role's read statements", () => {
-    it("fit one managed policy in either partition and at either API Gateway level", () => {
-        for (const partition of ["aws", "aws-us-gov"] as const) {
+    it("fit one managed policy in either partition, at either API Gateway level and with either permission set", () => {
+        for (const [partition, mainRegion] of [["aws", "eu-west-1"], ["aws-us-gov", "us-gov-west-1"]] as const) {
             for (const apiGatewayAccess of ["read", "published"] as const) {
-                const docs = packStatements(readStatements({ partition, accountId: "123456789012", apiGatewayAccess }), IAM_LIMITS.managedPolicyChars);
-                expect(docs, `${partition} ${apiGatewayAccess}`).to.have.length(1);
+                for (const permissions of ["published", "minimal"] as const) {
+                    const docs = packStatements(readStatements({ partition, accountId: "123456789012", mainRegion, apiGatewayAccess, permissions }), IAM_LIMITS.managedPolicyChars);
+                    expect(docs, `${partition} ${apiGatewayAccess} ${permissions}`).to.have.length(1);
+                }
             }
         }
     });
 
     it("grant each action once, under a unique Sid, with resources in the account's partition", () => {
-        const statements = readStatements({ partition: "aws-us-gov", accountId: "123456789012" });
+        const statements = readStatements({ partition: "aws-us-gov", accountId: "123456789012", mainRegion: "us-gov-west-1" });
         const sids = statements.map((s) => s.Sid);
         expect(new Set(sids).size).to.equal(sids.length);
         const scoped = statements.flatMap((s) => asArray(s.Resource)).filter((r) => r !== "*");

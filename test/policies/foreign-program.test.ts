@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } from "@aws-sdk/client-iam";
-import { REQUIRED_ACTIONS } from "../../model/integration-permissions";
+import { REQUIRED_ACTIONS, REQUIRED_KEY_ACTIONS } from "../../model/integration-permissions";
 import { iamRolePermissionsBoundary } from "../../policies/iam-role-permissions-boundary";
 import { iamPolicyReader } from "../../policies/managed-policy-reader";
 import { stackstateRoleEnforceExternalId } from "../../policies/stackstate-role-enforce-external-id";
@@ -14,9 +14,10 @@ import { makeRequiredActionsPolicy } from "../../policies/stackstate-role-requir
 import { validateResource, validateStack } from "../helpers/policy-args";
 import { asPolicyResources, FOREIGN_ROLE, foreignProgram, SECURITY_AUDIT } from "./foreign-program";
 
-const N = REQUIRED_ACTIONS.length;
+/** The set's actions on "*", and kms:Decrypt through S3. */
+const N = REQUIRED_ACTIONS.length + REQUIRED_KEY_ACTIONS.length;
 const REQUIREMENT = `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*").`;
-const FIX = "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.";
+const FIX = "Fix: allow them on \"*\" without conditions (kms:Decrypt: at most kms:ViaService s3.<bucket region>.amazonaws.com) in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.";
 const MISSING = [
     "- s3:GetBucketTagging: denied on arn:aws:s3:::* by statement 'NoTagReads' of policy 'guardrails'; bucket tags will be empty in StackState.",
     "- iam:ListAccountAliases: the permissions boundary policy 'team-boundary' does not allow it; the account alias will be missing in StackState.",

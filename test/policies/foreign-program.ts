@@ -75,7 +75,7 @@ export function foreignProgram(preview: boolean): Described[] {
                 name: "guardrails", path: "/", arn: arn(POLICY_ARN("guardrails")),
                 policy: doc(
                     { Sid: "NoTagReads", Effect: "Deny", Action: "s3:GetBucketTagging", Resource: "arn:aws:s3:::*" },
-                    { Sid: "ReadOnly", Effect: "Deny", NotAction: ["*:Describe*", "*:List*", "*:Get*", "cloudtrail:LookupEvents", "apigateway:GET"], Resource: "*" },
+                    { Sid: "ReadOnly", Effect: "Deny", NotAction: ["*:Describe*", "*:List*", "*:Get*", "cloudtrail:LookupEvents", "apigateway:GET", "kms:Decrypt"], Resource: "*" },
                 ),
             },
         },

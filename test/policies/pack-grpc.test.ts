@@ -11,7 +11,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { INTEGRATION_ROLE_NAME } from "../../model/names";
 import { integrationTrustPolicy } from "../../model/trust-policies";
-import { readStatements, REQUIRED_ACTIONS } from "../../model/integration-permissions";
+import { readStatements, REQUIRED_ACTIONS, REQUIRED_KEY_ACTIONS } from "../../model/integration-permissions";
+
+/** The set's actions on "*", and kms:Decrypt through S3. */
+const N = REQUIRED_ACTIONS.length + REQUIRED_KEY_ACTIONS.length;
 import { PolicyStatement } from "../../model/iam-document";
 import { Registration } from "../../cli/mock-engine";
 import {
@@ -43,7 +46,7 @@ async function program(): Promise<Registration[]> {
     const names = { role: uniqueName("grpc-role"), policy: uniqueName("grpc-read"), attach: uniqueName("grpc-attach"), bucket: uniqueName("grpc-logs") };
     const trust = integrationTrustPolicy({ partition: "aws", agentAccountId: "210987654321", externalId: "abcdefghijklmnopqrstuvwx" });
     const role = new aws.iam.Role(names.role, { name: INTEGRATION_ROLE_NAME, assumeRolePolicy: pulumi.secret(JSON.stringify(trust)) });
-    const statements = readStatements({ partition: "aws", accountId: ACCOUNT })
+    const statements = readStatements({ partition: "aws", accountId: ACCOUNT, mainRegion: "eu-west-1" })
         .map((s): PolicyStatement => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== "s3:GetBucketTagging") }));
     const policy = new aws.iam.Policy(names.policy, { policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) });
     new aws.iam.RolePolicyAttachment(names.attach, { role: role.name, policyArn: policy.arn });
@@ -218,7 +221,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         ]);
         expect(diagnostics[0].message).to.equal([
             DESCRIPTIONS.get("stackstate-role-required-actions"),
-            `${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${REQUIRED_ACTIONS.length}):`,
+            `${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${N}):`,
             "- s3:GetBucketTagging: no identity policy allows it; bucket tags will be empty in StackState.",
             "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
         ].join("\n"));
@@ -235,12 +238,12 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         const stack = await analyzer.analyzeStack(resources);
         expect(stack.map((d) => [d.policy, d.enforcementLevel, d.urn, d.message.split("\n").slice(1, 4)])).to.deep.equal([
             ["stackstate-role-required-actions", "mandatory", role.urn, [
-                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (2 of ${REQUIRED_ACTIONS.length}):`,
+                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (2 of ${N}):`,
                 "- s3:GetBucketTagging: denied on arn:aws:s3:::* by statement 'NoTagReads' of policy 'guardrails'; bucket tags will be empty in StackState.",
                 "- iam:ListAccountAliases: the permissions boundary policy 'team-boundary' does not allow it; the account alias will be missing in StackState.",
             ]],
             ["stackstate-role-required-actions", "advisory", role.urn, [
-                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not verified (${REQUIRED_ACTIONS.length - 2} of ${REQUIRED_ACTIONS.length}), because not every policy of the role can be read:`,
+                `IAM role '${FOREIGN_ROLE}' (stackstate) must be allowed every action StackState's Agent calls, on all resources ("*"). Not verified (${N - 2} of ${N}), because not every policy of the role can be read:`,
                 `- managed policy ${SECURITY_AUDIT} is not in the stack and there are no AWS credentials to read it.`,
                 "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.",
             ]],
@@ -287,7 +290,7 @@ describe("analyzeStack: the flow `plan` uses", function () {
             ["stackstate-logs-bucket-configure-retention", "mandatory", bucket.urn],
         ]);
         expect(violations[0].message).to.equal(`Would set permissionsBoundary to "arn:aws:iam::${ACCOUNT}:policy/B".`);
-        expect(violations[1].message.split("\n")[0]).to.equal(`${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${REQUIRED_ACTIONS.length}):`);
+        expect(violations[1].message.split("\n")[0]).to.equal(`${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${N}):`);
         expect(progress).to.deep.equal(["Starting the policy pack...", `Checking ${registrations.length} resources against stackstate-aws v0.1.0...`]);
     });
 });

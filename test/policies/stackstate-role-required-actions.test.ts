@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } from "@aws-sdk/client-iam";
 import { PolicyResource } from "@pulumi/policy";
-import { readStatements, REQUIRED_ACTIONS } from "../../model/integration-permissions";
+import { readStatements, REQUIRED_ACTIONS, REQUIRED_KEY_ACTIONS } from "../../model/integration-permissions";
 import { PolicyStatement } from "../../model/iam-document";
 import { iamPolicyReader } from "../../policies/managed-policy-reader";
 import {
@@ -13,14 +13,15 @@ import { dependOn, stackResource, UNKNOWN, validateStack } from "../helpers/poli
 const ACCOUNT = "111122223333";
 const ROLE = "StackStateAwsIntegrationRole";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
-const N = REQUIRED_ACTIONS.length;
+/** The set's actions on "*", and kms:Decrypt through S3. */
+const N = REQUIRED_ACTIONS.length + REQUIRED_KEY_ACTIONS.length;
 const REQUIREMENT = `IAM role '${ROLE}' (integration-role) must be allowed every action StackState's Agent calls, on all resources ("*").`;
-const FIX = "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.";
+const FIX = "Fix: allow them on \"*\" without conditions (kms:Decrypt: at most kms:ViaService s3.<bucket region>.amazonaws.com) in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.";
 const UNKNOWN_FIX = "Fix: values unknown during a preview are checked again after `pulumi up`; for policies outside the stack, run with AWS credentials allowed iam:GetPolicy and iam:GetPolicyVersion.";
 
 /** The model's read statements, optionally without some actions. */
 function readDocument(without: string[] = []): string {
-    const statements = readStatements({ partition: "aws", accountId: ACCOUNT })
+    const statements = readStatements({ partition: "aws", accountId: ACCOUNT, mainRegion: "eu-west-1" })
         .map((s): PolicyStatement => ({ ...s, Action: (s.Action as string[]).filter((a) => !without.includes(a)) }))
         .filter((s) => (s.Action as string[]).length > 0);
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -89,7 +90,7 @@ describe("stackstate-role-required-actions", () => {
         const [report] = await validateStack(offline(), resources);
         const missing = report.message.split("\n").filter((l) => l.startsWith("- ")).map((l) => l.slice(2).split(": ")[0]);
         const granted = ["ec2", "s3", "lambda", "rds", "sqs"];
-        expect(missing).to.deep.equal(REQUIRED_ACTIONS.filter((a) => !granted.includes(a.split(":")[0])));
+        expect(missing).to.deep.equal([...REQUIRED_ACTIONS.filter((a) => !granted.includes(a.split(":")[0])), "kms:Decrypt"]);
         expect(missing).to.include("autoscaling:Describe*");
         expect(missing).to.not.include("sqs:ListQueues");
     });
@@ -244,7 +245,7 @@ describe("stackstate-role-required-actions", () => {
         expect(actions).to.not.include("s3:GetBucketTagging");
         expect(actions).to.not.include("autoscaling:Describe*");
         expect(actions.filter((a) => a.toLowerCase() === "ec2:describevpcs")).to.deep.equal(["ec2:DescribeVpcs"]);
-        expect(actions).to.have.length(N - 2 + 1);
+        expect(actions).to.have.length(REQUIRED_ACTIONS.length - 2 + 1);
         expect(requiredActionsConfig({})).to.deep.equal({ roleName: ROLE, addActions: [], dropActions: [], readPoliciesFromAws: true });
     });
 });
