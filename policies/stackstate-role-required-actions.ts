@@ -25,6 +25,8 @@ import { defaultManagedPolicyReader, ManagedPolicyReader } from "./managed-polic
 import { rolePolicies } from "./role-policies";
 
 export const REQUIRED_ACTIONS_POLICY = "stackstate-role-required-actions";
+/** The `permissions` setting that lets each role's tag decide. */
+const ROLE_TAG = "tag";
 
 export interface RequiredActionsConfig {
     roleName: string;
@@ -114,7 +116,7 @@ export function makeRequiredActionsPolicy(reader: ManagedPolicyReader): StackVal
                 addActions: { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$" }, default: [], description: "Actions (or patterns such as ec2:Describe*) to require in addition to the Agent's list." },
                 dropActions: { type: "array", items: { type: "string", minLength: 1 }, default: [], description: "Actions of the Agent's list not to require, written as in the list (case-insensitive)." },
                 readPoliciesFromAws: { type: "boolean", default: true, description: "Read managed policies and boundaries that are not in the stack from IAM, with the standard AWS credentials (needs iam:GetPolicy and iam:GetPolicyVersion)." },
-                permissions: { type: "string", enum: [...PERMISSION_SETS], description: "The permission set to require: published (the published template's list) or minimal (what the Agent's check calls). Default: each role's stackstate-aws:permissions tag, else published." },
+                permissions: { type: "string", enum: [ROLE_TAG, ...PERMISSION_SETS], default: ROLE_TAG, description: "The permission set to require: published (the published template's list), minimal (what the Agent's check calls), or tag: each role's stackstate-aws:permissions tag, else published." },
             },
         },
         validateStack: validateStackOfType(AWS.role, async (args, report) => {

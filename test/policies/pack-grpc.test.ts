@@ -91,7 +91,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             ["stackstate-kms-key-enable-rotation", "stack", "advisory"],
             ["stackstate-flow-log-configure-format", "resource", "mandatory"],
         ]);
-        expect(Object.keys(info.policies[1].configSchema!.properties)).to.deep.equal(["addActions", "dropActions", "readPoliciesFromAws", "roleName"]);
+        expect(Object.keys(info.policies[1].configSchema!.properties)).to.deep.equal(["addActions", "dropActions", "permissions", "readPoliciesFromAws", "roleName"]);
         for (const p of info.policies) {
             expect(p.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)+$/);
             expect(p.description).to.match(/^[A-Z].*\.$/);
@@ -106,7 +106,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         const defaults = resolvePolicyConfig(info);
         expect(defaults["stackstate-role-required-actions"]).to.deep.equal({
             enforcementLevel: "mandatory",
-            properties: { addActions: [], dropActions: [], readPoliciesFromAws: true, roleName: INTEGRATION_ROLE_NAME },
+            properties: { addActions: [], dropActions: [], permissions: "tag", readPoliciesFromAws: true, roleName: INTEGRATION_ROLE_NAME },
         });
         expect(defaults["iam-role-permissions-boundary"]).to.deep.equal({ enforcementLevel: "advisory", properties: { allowedBoundaries: [], exemptRoleNames: [], remediationBoundary: "" } });
         expect(defaults["stackstate-role-enforce-external-id"]).to.deep.equal({ enforcementLevel: "mandatory", properties: { roleName: INTEGRATION_ROLE_NAME } });
@@ -223,7 +223,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             DESCRIPTIONS.get("stackstate-role-required-actions"),
             `${REQUIRED} (${role.name}) must be allowed every action StackState's Agent calls, on all resources ("*"). Not allowed (1 of ${N}):`,
             "- s3:GetBucketTagging: no identity policy allows it; bucket tags will be empty in StackState.",
-            "Fix: allow them on \"*\" without conditions in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
+            "Fix: allow them on \"*\" without conditions (kms:Decrypt: at most kms:ViaService s3.<bucket region>.amazonaws.com) in a policy of the role (and in its permissions boundary, if it has one), and remove the statements that deny them.",
         ].join("\n"));
         expect(diagnostics[1].message.split("\n")[1]).to.match(new RegExp(`^S3 bucket 'stackstate-logs-${ACCOUNT}' \\(${bucket.name}\\) must be versioned`));
         // Dropping the action by config clears the finding.
