@@ -44,7 +44,7 @@ describe("stackstate-aws verify (spawned CLI against moto)", function () {
         ]);
         expect(Object.keys(report.checks[0])).to.deep.equal(["id", "region", "status", "message"]);
         expect(run.stderr.split("\n")[0]).to.equal(`Verifying ${w.roleArn} in eu-west-1 (main region eu-west-1)`);
-        expect(run.stderr).to.contain("[17/17]");
+        expect(run.stderr).to.contain("[18/18]");
     });
 
     it("exits 1 when a check fails, even though another could not be evaluated", async () => {
@@ -64,7 +64,7 @@ describe("stackstate-aws verify (spawned CLI against moto)", function () {
         const lines = run.stdout.trimEnd().split("\n");
         expect(lines[0]).to.equal(`StackState AWS integration of ${w.roleArn}`);
         expect(lines.find((l) => l.startsWith("ERROR"))).to.match(/^ERROR +global +role-permissions +could not call iam:SimulatePrincipalPolicy: the endpoint does not implement this call \(HTTP 500: @aws-sdk XML parse error: mismatched tags <html> and <\/title>\.\)$/);
-        expect(lines.at(-1)).to.equal("17 checks: 13 passed, 0 failed, 0 warnings, 3 skipped, 1 could not be evaluated");
+        expect(lines.at(-1)).to.equal("18 checks: 14 passed, 0 failed, 0 warnings, 3 skipped, 1 could not be evaluated");
     });
 
     it("exits 2 on bad input, naming every problem, before calling AWS", async () => {

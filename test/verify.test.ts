@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { EVENT_SOURCES, PolicyDocument } from "../model";
 import { ClientFactory, sdkClientFactory } from "../cli/aws/clients";
-import { CheckResult, CHECK_IDS, GLOBAL_CHECK_IDS, verifyExitCode } from "../cli/verify/checks";
+import { CheckResult, CHECK_IDS, GLOBAL_CHECK_IDS, REGION_CHECK_IDS, verifyExitCode } from "../cli/verify/checks";
 import { parseVerifyFlags } from "../cli/verify/options";
 import { runVerify } from "../cli/verify/run";
 import { asIamUser, motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto } from "./helpers/moto";
@@ -76,20 +76,39 @@ describe("verify against moto", function () {
                 .map((id) => ["global", id, "pass"]),
             ...["bucket-exists", "bucket-versioning", "bucket-lifecycle", "bucket-encryption", "bucket-public-access-block"]
                 .map((id) => ["eu-west-1", id, "pass"]),
-            ...REGIONS.flatMap((region) => ["firehose-stream", "event-rule", "kms-key-rotation", "flow-logs", "recent-events"]
+            ...REGIONS.flatMap((region) => ["firehose-stream", "event-rule", "cloudtrail-trail", "kms-key-rotation", "flow-logs", "recent-events"]
                 .map((id) => [region, id, "pass"])),
         ]);
-        expect(results).to.have.length(CHECK_IDS.length + 5);
+        expect(results).to.have.length(CHECK_IDS.length + REGION_CHECK_IDS.length);
         const message = (region: string, id: string) => results.find((r) => r.region === region && r.id === id)?.message;
         expect(message("eu-west-1", "bucket-encryption")).to.equal(`default encryption is SSE-KMS with the integration key ${world.keyArns["eu-west-1"]}`);
         expect(message("us-east-1", "firehose-stream")).to.equal(
             `stream 'stackstate-eventbridge-stream' is ACTIVE and delivers GZIP every 60 s to ${BUCKET}/AWSLogs/${MOTO_ACCOUNT_ID}/EventBridge/us-east-1/`);
         expect(message("us-east-1", "flow-logs")).to.equal(`2 flow logs to ${BUCKET} cover every VPC, with the default format and 60 s aggregation`);
+        expect(message("us-east-1", "cloudtrail-trail")).to.equal("trail audit (multi-region) is logging us-east-1's API calls, so EventBridge receives them");
         expect(verifyExitCode(results)).to.equal(0);
     });
 
     interface BrokenCase { name: string; breaks: WorldBreaks; expected: (w: World) => string[][] }
+    const noApiCalls = (region: string, found: string, fix: string) => ["warn", region, "cloudtrail-trail",
+        `${found}: EventBridge receives no "AWS API Call via CloudTrail" events in ${region}, so StackState sees changes only at the Agent's full scans (hourly). Fix: ${fix}`];
+    const CREATE_TRAIL = "aws cloudtrail create-trail --name <name> --s3-bucket-name <a trail bucket> --is-multi-region-trail, then aws cloudtrail start-logging --name <name>";
     const cases: BrokenCase[] = [
+        {
+            name: "no CloudTrail trail (API-call events never reach EventBridge)",
+            breaks: { cloudTrail: "none" },
+            expected: () => REGIONS.map((region) => noApiCalls(region, "no trail logs this region", CREATE_TRAIL)),
+        },
+        {
+            name: "a stopped trail",
+            breaks: { cloudTrail: "stopped" },
+            expected: () => REGIONS.map((region) => noApiCalls(region, "trail audit (multi-region) is not logging", "aws cloudtrail start-logging --name audit")),
+        },
+        {
+            name: "a trail of the main region only",
+            breaks: { cloudTrail: "homeRegionOnly" },
+            expected: () => [noApiCalls("us-east-1", "no trail logs this region", CREATE_TRAIL)],
+        },
         {
             name: "versioning suspended",
             breaks: { versioning: "Suspended" },
@@ -176,10 +195,11 @@ describe("verify against moto", function () {
      * the run is listed, with its whole message, and nothing else may fail.
      */
     const groups: string[][] = [
-        ["versioning suspended", "a 300 s Firehose buffer", "a disabled rule", "key rotation off", "a VPC without a flow log", "no lifecycle rule"],
+        ["versioning suspended", "a 300 s Firehose buffer", "a disabled rule", "key rotation off", "a VPC without a flow log", "no lifecycle rule",
+            "no CloudTrail trail (API-call events never reach EventBridge)"],
         ["a wrong Firehose prefix (so events land where the Agent does not look)", "uncompressed delivery to another bucket",
-            "a rule pattern missing sources", "no recent object", "SSE-S3 instead of the integration key", "no public-access block"],
-        ["a missing stream in one region", "no rule targeting the stream", "a 7-day lifecycle"],
+            "a rule pattern missing sources", "no recent object", "SSE-S3 instead of the integration key", "no public-access block", "a stopped trail"],
+        ["a missing stream in one region", "no rule targeting the stream", "a 7-day lifecycle", "a trail of the main region only"],
     ];
     const rank = (row: string[]) => (row[1] === "global" ? 0 : REGIONS.indexOf(row[1]) + 1) * 100 + CHECK_IDS.indexOf(row[2] as never);
     const merge = (all: WorldBreaks[]): WorldBreaks => all.reduce<WorldBreaks>((merged, b) => {

@@ -14,6 +14,7 @@
  * clients pointed at moto or wrapped by aws-sdk-client-mock.
  */
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
@@ -32,6 +33,7 @@ export interface AwsClients {
     readonly kms: KMSClient;
     readonly ec2: EC2Client;
     readonly cloudformation: CloudFormationClient;
+    readonly cloudtrail: CloudTrailClient;
 }
 
 /** The clients of one region. IAM is global; its client is created in whichever region asks. */
@@ -163,5 +165,6 @@ function lazyClients(
         get kms() { return once("kms", () => new KMSClient(config())); },
         get ec2() { return once("ec2", () => new EC2Client(config())); },
         get cloudformation() { return once("cloudformation", () => new CloudFormationClient(config())); },
+        get cloudtrail() { return once("cloudtrail", () => new CloudTrailClient(config())); },
     };
 }

@@ -37,6 +37,7 @@ export const BUCKET_CHECK_IDS = [
 export const REGION_CHECK_IDS = [
     "firehose-stream",
     "event-rule",
+    "cloudtrail-trail",
     "kms-key-rotation",
     "flow-logs",
     "recent-events",

@@ -23,5 +23,6 @@ export function verifyCallerPolicy(partition: Partition, accountId: string, role
         { Sid: "ReadStreams", Effect: "Allow", Action: "firehose:DescribeDeliveryStream", Resource: `arn:${partition}:firehose:*:${accountId}:deliverystream/${FIREHOSE_STREAM_NAME}` },
         { Sid: "ReadRules", Effect: "Allow", Action: "events:DescribeRule", Resource: `arn:${partition}:events:*:${accountId}:rule/*` },
         { Sid: "FindRulesAndNetwork", Effect: "Allow", Action: ["events:ListRuleNamesByTarget", "ec2:DescribeVpcs", "ec2:DescribeFlowLogs"], Resource: "*" },
+        { Sid: "FindTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"], Resource: "*" },
     ]);
 }

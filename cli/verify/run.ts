@@ -17,6 +17,7 @@ import {
 } from "./bucket-checks";
 import { checkEventRule, checkFirehoseStream, checkKeyRotation } from "./pipeline-checks";
 import { checkFlowLogs } from "./flow-log-checks";
+import { checkCloudTrail } from "./cloudtrail-checks";
 import { checkRecentEvents } from "./recent-events";
 
 export { VerifyDeps } from "./context";
@@ -32,6 +33,7 @@ const BUCKET_CHECKS: Record<(typeof BUCKET_CHECK_IDS)[number], (ctx: VerifyConte
 const REGION_CHECKS: Record<(typeof REGION_CHECK_IDS)[number], (ctx: VerifyContext, region: string) => Promise<Verdict>> = {
     "firehose-stream": checkFirehoseStream,
     "event-rule": checkEventRule,
+    "cloudtrail-trail": checkCloudTrail,
     "kms-key-rotation": checkKeyRotation,
     "flow-logs": checkFlowLogs,
     "recent-events": checkRecentEvents,

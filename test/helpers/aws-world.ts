@@ -23,6 +23,7 @@ import {
     keyPolicy, KMS_ALIAS, KMS_SETTINGS, logsBucketName, logsBucketPolicy, packStatements, PolicyDocument,
     readStatements, serviceTrustPolicy, withManagedBy,
 } from "../../model";
+import { CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
 import { ClientFactory } from "../../cli/aws/clients";
 import { MOTO_ACCOUNT_ID } from "./moto";
 
@@ -50,6 +51,8 @@ export interface RegionBreaks {
 }
 
 export interface WorldBreaks {
+    /** The account's CloudTrail trail: none, stopped, or logging only its home (main) region. Default: a logging multi-region trail. */
+    cloudTrail?: "none" | "stopped" | "homeRegionOnly";
     noBucket?: boolean;
     bucketUntagged?: boolean;
     versioning?: "Suspended";
@@ -145,6 +148,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     }));
 
     if (!breaks.noBucket) await buildBucket(clients(mainRegion).s3, bucket, mainRegion, keyArns[mainRegion], breaks);
+    if (breaks.cloudTrail !== "none") await buildTrail(clients(mainRegion), mainRegion, breaks.cloudTrail);
 
     const vpcs: Record<string, string[]> = {};
     await Promise.all(spec.regions.map(async (region) => {
@@ -207,6 +211,14 @@ async function buildBucket(
     const policy = logsBucketPolicy({ partition, accountId: MOTO_ACCOUNT_ID, bucketName: bucket });
     policy.Statement = policy.Statement.filter((s) => s.Sid !== "DenyInsecureTransport");
     await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: json(policy) }));
+}
+
+/** The account's audit trail, in its own bucket, as most accounts have one. */
+async function buildTrail(aws: ReturnType<ClientFactory>, region: string, state: WorldBreaks["cloudTrail"]): Promise<void> {
+    const bucket = `audit-trail-${MOTO_ACCOUNT_ID}`;
+    await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
+    await aws.cloudtrail.send(new CreateTrailCommand({ Name: "audit", S3BucketName: bucket, IsMultiRegionTrail: state !== "homeRegionOnly" }));
+    if (state !== "stopped") await aws.cloudtrail.send(new StartLoggingCommand({ Name: "audit" }));
 }
 
 interface RegionArgs {
