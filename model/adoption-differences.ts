@@ -67,7 +67,7 @@ export function installDifferences(facts: InstallFacts, mainRegion: string): Dif
                 }
                 case "AWS::IAM::ManagedPolicy": {
                     const installed = actionsOf(p.PolicyDocument);
-                    const ours = new Set(readStatements({ partition, accountId, apiGatewayAccess: "read" }).flatMap((s) => asList(s.Action).map((a) => String(a).toLowerCase())));
+                    const ours = new Set(readStatements({ partition, accountId, mainRegion, apiGatewayAccess: "read" }).flatMap((s) => asList(s.Action).map((a) => String(a).toLowerCase())));
                     const removed = sorted([...installed].filter((a) => !ours.has(a)));
                     const added = sorted([...ours].filter((a) => !installed.has(a)));
                     if (removed.length) diff(r, "actions removed", removed.join(", "), "not granted (apigateway write verbs return with apiGatewayAccess: published; s3:ListBucketByTags is not an IAM action)");

@@ -31,8 +31,15 @@ export type ApiGatewayAccess = (typeof ApiGatewayAccess)[keyof typeof ApiGateway
 export const API_GATEWAY_ACCESS_LEVELS: readonly ApiGatewayAccess[] = Object.values(ApiGatewayAccess);
 
 /** `published`: the published template's list (with the fixes above). `minimal`: what the check calls. */
-export type PermissionSet = "published" | "minimal";
-export const PERMISSION_SETS: readonly PermissionSet[] = ["published", "minimal"];
+/** An object of constants, not a union type, so the component package's schema carries it as an enum. */
+export const PermissionSet = {
+    /** The published template's list, with the fixes above. */
+    Published: "published",
+    /** Exactly what the Agent's check calls and the StackState server reads. */
+    Minimal: "minimal",
+} as const;
+export type PermissionSet = (typeof PermissionSet)[keyof typeof PermissionSet];
+export const PERMISSION_SETS: readonly PermissionSet[] = Object.values(PermissionSet);
 /** Set on the integration role of a `minimal` stack, so the policy pack and `verify` require that set. */
 export const PERMISSIONS_TAG_KEY = "stackstate-aws:permissions";
 
