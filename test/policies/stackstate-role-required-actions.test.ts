@@ -205,6 +205,7 @@ describe("stackstate-role-required-actions", () => {
             { Effect: "Allow", Action: REQUIRED_ACTIONS.filter((a) => !a.startsWith("s3:")), Resource: "*" },
             { Effect: "Allow", Action: ["s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketNotification"], Resource: "*" },
             { Effect: "Allow", Action: ["s3:GetBucketTagging", "s3:GetBucketVersioning"], Resource: "arn:aws:s3:::*" },
+            { Effect: "Allow", Action: "kms:Decrypt", Resource: "*" },
         ] });
         expect(await validateStack(offline(), [role({ inlinePolicies: [{ name: "read", policy: allBuckets }] })])).to.deep.equal([]);
         const inGovCloud = role({ arn: `arn:aws-us-gov:iam::${ACCOUNT}:role/${ROLE}`, inlinePolicies: [{ name: "read", policy: allBuckets }] });
