@@ -1,22 +1,56 @@
 /**
- * The monitored-account program: `pulumi up` in one stack per monitored AWS account.
- * Stack config → validated arguments (model/config.ts) → StackStateAwsIntegration → outputs.
+ * The monitored-account program: `pulumi up` in one stack per monitored AWS account, or in one
+ * stack for many (`accounts`). Stack config → validated arguments (model/config.ts) →
+ * StackStateAwsIntegration per account → outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StackStateAwsIntegration } from "./components";
-import { rawConfigFromStackConfig, validateIntegrationConfig } from "./model";
+import { AccountIntegrationConfig, IntegrationConfig, rawConfigFromStackConfig, validateIntegrationConfig } from "./model";
 
 // allConfig, not Config.get per key: unknown keys (typos) must be reported, not ignored.
 const config = validateIntegrationConfig(rawConfigFromStackConfig(pulumi.runtime.allConfig()));
 
-const integration = new StackStateAwsIntegration("stackstate", config);
+/** What the Agent, the collector and `agent-config` read of one account (model/stack-outputs.ts). */
+function accountOutputs(integration: StackStateAwsIntegration) {
+    return {
+        accountId: integration.accountId,
+        roleArn: integration.roleArn,
+        externalId: integration.externalId,
+        regions: integration.regions,
+        mainRegion: integration.mainRegion,
+        bucketName: integration.bucketName,
+        bucketArn: integration.bucketArn,
+        streamArns: integration.streamArns,
+        agentInstance: integration.agentInstance,
+    };
+}
 
-export const accountId = integration.accountId;
-export const roleArn = integration.roleArn;
-export const externalId = integration.externalId;
-export const regions = integration.regions;
-export const mainRegion = integration.mainRegion;
-export const bucketName = integration.bucketName;
-export const bucketArn = integration.bucketArn;
-export const streamArns = integration.streamArns;
-export const agentInstance = integration.agentInstance;
+function stackArgs(c: IntegrationConfig) {
+    const { agentRoleArns, agentAccountId, permissionsBoundaryArn, rolePath, apiGatewayAccess } = c;
+    return { agentRoleArns, agentAccountId, permissionsBoundaryArn, rolePath, apiGatewayAccess };
+}
+
+/**
+ * One component per account, named by its account id, so adding, removing or reordering accounts
+ * leaves every other account's resources (URNs) as they were. Outputs are keyed by account.
+ */
+function deployAccounts(c: IntegrationConfig, accounts: AccountIntegrationConfig[]) {
+    const deployed = Object.fromEntries(accounts.map((account) => {
+        const integration = new StackStateAwsIntegration(`stackstate-${account.accountId}`, {
+            ...stackArgs(c),
+            accountId: account.accountId,
+            regions: account.regions,
+            mainRegion: account.mainRegion,
+            externalId: account.externalId,
+            flowLogs: account.flowLogs,
+            tags: account.tags,
+            deployRoleArn: account.deployRoleArn,
+        });
+        return [account.accountId, accountOutputs(integration)];
+    }));
+    return { accountIds: accounts.map((a) => a.accountId), accounts: deployed };
+}
+
+export = config.accounts
+    ? deployAccounts(config, config.accounts)
+    : accountOutputs(new StackStateAwsIntegration("stackstate", config));

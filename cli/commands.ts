@@ -25,6 +25,7 @@ function registerPlan(program: Command): void {
         .option("--config <file>", "Pulumi stack config file (config: { stackstate-aws:<key>: value })", "Pulumi.example.yaml")
         .option("--policy-pack-config <file>", "policy pack config, as for pulumi preview --policy-pack-config")
         .option("--json", "print { resources, violations } as JSON")
+        .option("--show-secrets", "show secret inputs (the trust policy, which holds the ExternalId) instead of [secret], as pulumi preview --show-secrets")
         .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input.")
         .action(async (options: PlanOptions) => {
             process.exitCode = await (await import("./plan")).runPlan(options);

@@ -30,9 +30,24 @@ function uuid(seed: string): string {
 
 const PROVIDER_TYPE = "pulumi:providers:aws";
 
+/**
+ * The account of a provider's first assumed role. Pulumi hands a provider's structured inputs to
+ * the engine as JSON text, so both forms are read.
+ */
+function assumedRoleAccount(assumeRoles: unknown): string | undefined {
+    let roles = assumeRoles;
+    if (typeof roles === "string") {
+        try { roles = JSON.parse(roles); } catch { return undefined; }
+    }
+    const roleArn = Array.isArray(roles) ? (roles[0] as { roleArn?: unknown } | undefined)?.roleArn : undefined;
+    return typeof roleArn === "string" ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn)?.[1] : undefined;
+}
+
 export class MockAws implements pulumi.runtime.Mocks {
     /** Provider id → region, so a resource's region follows from its provider reference. */
     private readonly providerRegions = new Map<string, string>();
+    /** Provider id → the account of the role it assumes: calls through it land in that account. */
+    private readonly providerAccounts = new Map<string, string>();
     private counter = 0;
     /** Every invoke the program made, in order: tests assert which data sources were read. */
     readonly calls: pulumi.runtime.MockCallArgs[] = [];
@@ -45,6 +60,17 @@ export class MockAws implements pulumi.runtime.Mocks {
         return id ? this.providerRegions.get(id) : undefined;
     }
 
+    /** The account whose role this provider reference assumes; undefined when it assumes none. */
+    assumedAccountOf(providerRef: string | undefined): string | undefined {
+        const id = providerRef?.split("::").pop();
+        return id ? this.providerAccounts.get(id) : undefined;
+    }
+
+    /** Account a call through this provider reference lands in: its assumed role's, else the world's. */
+    accountOf(providerRef: string | undefined): string {
+        return this.assumedAccountOf(providerRef) ?? this.world.accountId;
+    }
+
     /** Region a call through this provider reference lands in: the provider's, else the default. */
     regionOf(providerRef: string | undefined): string {
         return this.providerRegion(providerRef) ?? this.world.defaultRegion;
@@ -55,11 +81,13 @@ export class MockAws implements pulumi.runtime.Mocks {
         if (args.type === PROVIDER_TYPE) {
             const id = `provider-${++this.counter}`;
             this.providerRegions.set(id, inputs.region ?? this.world.defaultRegion);
+            const assumed = assumedRoleAccount(inputs.assumeRoles);
+            if (assumed) this.providerAccounts.set(id, assumed);
             return { id, state: inputs };
         }
         const region = this.regionOf(args.provider);
         const partition = partitionOf(region);
-        const account = this.world.accountId;
+        const account = this.accountOf(args.provider);
         const seed = `${args.type}/${args.name}`;
         // Names AWS would generate when none is given: logical name plus a random suffix.
         const name: string = inputs.name ?? `${args.name}-${digest(seed, 7)}`;
@@ -121,13 +149,15 @@ export class MockAws implements pulumi.runtime.Mocks {
         this.calls.push(args);
         const region = this.regionOf(args.provider);
         switch (args.token) {
-            case "aws:index/getCallerIdentity:getCallerIdentity":
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                const account = this.accountOf(args.provider);
                 return {
-                    accountId: this.world.accountId,
-                    arn: `arn:${partitionOf(region)}:iam::${this.world.accountId}:user/planner`,
+                    accountId: account,
+                    arn: `arn:${partitionOf(region)}:iam::${account}:user/planner`,
                     userId: "AIDAPLANNER",
-                    id: this.world.accountId,
+                    id: account,
                 };
+            }
             case "aws:index/getRegion:getRegion":
                 return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:index/getPartition:getPartition":

@@ -26,6 +26,11 @@ export interface Registration {
      * region; otherwise its nearest ancestor's; undefined when none has one.
      */
     region?: string;
+    /**
+     * Account of the resource when its provider assumes a role in another account (a stack of
+     * several accounts), else its nearest ancestor's; undefined for the credentials' own account.
+     */
+    account?: string;
     /** The request's properties as the engine received them (a protobuf Struct), for the analyzer. */
     rawObject: unknown;
     /** The resource's outputs as the mock returned them (inputs plus computed ids, ARNs, names). */
@@ -116,7 +121,7 @@ export class MockEngine {
             req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
             const propertyDependencies: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propertyDependencies[key] = deps.getUrnsList(); });
-            const pending: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs"> = {
+            const pending: Omit<Registration, "urn" | "region" | "account" | "outputs" | "rawOutputs"> = {
                 type: req.getType(),
                 name: req.getName(),
                 custom: req.getCustom(),
@@ -136,6 +141,7 @@ export class MockEngine {
                         ...pending,
                         urn: resp.getUrn(),
                         region: this.regionFor(pending),
+                        account: this.accountFor(pending),
                         outputs: rawOutputs ? pulumi.runtime.deserializeProperties(rawOutputs) : {},
                         rawOutputs,
                     });
@@ -145,12 +151,18 @@ export class MockEngine {
         };
     }
 
-    private regionFor(r: Omit<Registration, "urn" | "region" | "outputs" | "rawOutputs">): string | undefined {
+    private regionFor(r: Omit<Registration, "urn" | "region" | "account" | "outputs" | "rawOutputs">): string | undefined {
         if (r.type === "pulumi:providers:aws") return String(r.inputs.region ?? this.aws.world.defaultRegion);
         const viaProvider = this.aws.providerRegion(r.provider) ?? this.aws.providerRegion(r.providers.aws);
         if (viaProvider) return viaProvider;
         if (r.custom && r.type.startsWith("aws:")) return this.aws.world.defaultRegion;
         return r.parent ? this.byUrn.get(r.parent)?.region : undefined;
+    }
+
+    private accountFor(r: Omit<Registration, "urn" | "region" | "account" | "outputs" | "rawOutputs">): string | undefined {
+        const ref = r.provider ?? r.providers.aws;
+        const viaProvider = ref !== undefined ? this.aws.assumedAccountOf(ref) : undefined;
+        return viaProvider ?? (r.parent ? this.byUrn.get(r.parent)?.account : undefined);
     }
 
     private add(registration: Registration): void {

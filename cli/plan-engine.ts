@@ -24,7 +24,7 @@ export interface PlanInput {
 }
 
 export type PlanResult =
-    | { ok: true; world: MockWorld; config: IntegrationConfig; resources: Registration[]; reads: PlannedInvoke[] }
+    | { ok: true; world: MockWorld; config: IntegrationConfig; resources: Registration[]; reads: PlannedInvoke[]; outputs: Record<string, unknown> }
     | { ok: false; world: MockWorld; configProblems: ConfigError["problems"] };
 
 /** The account and default region the plan pretends to run in. */
@@ -64,8 +64,8 @@ export async function planStack(input: PlanInput): Promise<PlanResult> {
     }
 
     const engine = new MockEngine(world, PROJECT, input.stackName);
-    await runOffline(engine, values, input.encryptedKeys ?? [], runProgram);
-    return { ok: true, world, config, resources: engine.registrations, reads: readsOf(engine) };
+    const outputs = await runOffline(engine, values, input.encryptedKeys ?? [], runProgram);
+    return { ok: true, world, config, resources: engine.registrations, reads: readsOf(engine), outputs };
 }
 
 /** A data source the program read, with the region its provider called. */
@@ -83,7 +83,7 @@ export function readsOf(engine: MockEngine): PlannedInvoke[] {
  * Runs Pulumi code under the engine last created with the given config and waits for every
  * registration; an error raised inside the code's outputs fails the run.
  */
-export async function runOffline(engine: MockEngine, values: Record<string, string>, encryptedKeys: string[], run: () => void): Promise<void> {
+export async function runOffline<T>(engine: MockEngine, values: Record<string, string>, encryptedKeys: string[], run: () => T): Promise<T> {
     pulumi.runtime.setAllConfig(values, encryptedKeys);
     // Errors raised inside the program's outputs surface as rejections, not as a throw.
     const failures: unknown[] = [];
@@ -94,8 +94,9 @@ export async function runOffline(engine: MockEngine, values: Record<string, stri
     // and failures are reported by message.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
+    let result: T;
     try {
-        run();
+        result = run();
         await engine.settle();
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
@@ -104,17 +105,19 @@ export async function runOffline(engine: MockEngine, values: Record<string, stri
     if (failures.length > 0) {
         throw new Error(`the program failed: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ")}`);
     }
+    return result;
 }
 
 /**
  * Loads the program afresh, as each `pulumi up` does. Node keeps a loaded module in the cache and
  * among its parent's children: drop it from both, or every plan's resources stay in memory.
  */
-function runProgram(): void {
+function runProgram(): Record<string, unknown> {
     const file = require.resolve(PROGRAM);
     delete require.cache[file];
-    require(file);
+    const outputs = require(file) as Record<string, unknown>;
     const loaded = require.cache[file];
     delete require.cache[file];
     module.children = module.children.filter((child) => child !== loaded);
+    return outputs;
 }

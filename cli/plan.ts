@@ -3,7 +3,9 @@ import * as fs from "fs";
 import { EXIT, UsageError } from "./exit-codes";
 import { quoted } from "./quoted";
 import { planStack, programConfig, PROJECT } from "./plan-engine";
-import { plannedResources, renderPlanJson, renderPlanTree, renderViolations } from "./plan-render";
+import {
+    plannedResources, renderPlanJson, renderPlanTree, renderSecretInputs, renderViolations, resourcesWithSecrets,
+} from "./plan-render";
 import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
 import { readStackConfigFile } from "./stack-config-file";
 
@@ -11,6 +13,8 @@ export interface PlanOptions {
     config: string;
     policyPackConfig?: string;
     json?: boolean;
+    /** Reveal secret inputs (the trust policy holds the ExternalId), as `pulumi preview --show-secrets`. */
+    showSecrets?: boolean;
 }
 
 export async function runPlan(options: PlanOptions): Promise<number> {
@@ -30,13 +34,21 @@ export async function runPlan(options: PlanOptions): Promise<number> {
         policyConfig,
         onProgress: progress,
     });
-    const resources = plannedResources(result.resources);
+    const resources = plannedResources(result.resources, options.showSecrets);
     if (options.json) {
         process.stdout.write(`${renderPlanJson(resources, violations)}\n`);
     } else {
         const { regions, mainRegion, flowLogs } = result.config;
-        const discovered = Object.keys(flowLogs).filter((region) => flowLogs[region].allVpcs === true);
-        process.stdout.write(`${renderPlanTree({ stackName: file.stackName, accountId: result.world.accountId, regions, mainRegion, discovered }, resources)}\n\n`);
+        const discoveredIn = (logs: typeof flowLogs) => Object.keys(logs).filter((region) => logs[region].allVpcs === true);
+        const accounts = result.config.accounts?.map((a) => ({ accountId: a.accountId, regions: a.regions, mainRegion: a.mainRegion, discovered: discoveredIn(a.flowLogs) }));
+        const header = { stackName: file.stackName, accountId: result.world.accountId, regions, mainRegion, discovered: discoveredIn(flowLogs), accounts };
+        process.stdout.write(`${renderPlanTree(header, resources)}\n\n`);
+        const secretHolders = resourcesWithSecrets(result.resources);
+        if (options.showSecrets && secretHolders.length > 0) {
+            process.stdout.write(`${renderSecretInputs(secretHolders)}\n\n`);
+        } else if (secretHolders.length > 0) {
+            process.stdout.write(`${secretHolders.length} resource${secretHolders.length === 1 ? " has" : "s have"} secret inputs, shown as [secret]; --show-secrets reveals them (the trust policy holds the ExternalId).\n\n`);
+        }
         process.stdout.write(`${renderViolations(violations)}\n`);
     }
     return violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.failed : EXIT.ok;

@@ -39,11 +39,87 @@ const ROLE_ARN = {
     "x-rule": "must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)",
 };
 const VPC_ID = { type: "string", pattern: "^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", "x-rule": "must be a VPC id (vpc-0123abcd…)" };
+/** A role name with an optional IAM path, as in `OrganizationAccountAccessRole` or `ci/Deployer`. */
+const ROLE_NAME_WITH_PATH = {
+    type: "string",
+    maxLength: 512,
+    pattern: "^/?([\\x21-\\x2e\\x30-\\x7e]+/)*[\\w+=,.@-]{1,64}$",
+    "x-rule": "must be an IAM role name, optionally after a path (OrganizationAccountAccessRole, ci/StackStateDeployer)",
+};
 const REGION = {
     type: "string",
     enum: KNOWN_REGIONS,
     "x-rule": `must be a known AWS region code (${KNOWN_REGIONS.join(", ")})`,
 };
+
+const REGIONS = {
+    type: "array",
+    minItems: 1,
+    uniqueItems: true,
+    items: REGION,
+    "x-rule": "must be a non-empty list of distinct AWS region codes",
+};
+const EXTERNAL_ID = {
+    type: "string",
+    minLength: EXTERNAL_ID_MIN_LENGTH,
+    maxLength: EXTERNAL_ID_MAX_LENGTH,
+    pattern: EXTERNAL_ID_PATTERN,
+    "x-rule": `must be ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of letters, digits and _+=,.@:/- (shorter IDs can be guessed; omit it to have one generated)`,
+};
+// No `default` in these two: ajv would fill it into every entry of accounts, where an absent key
+// means "the stack's value".
+const FLOW_LOGS = {
+    type: "object",
+    propertyNames: REGION,
+    additionalProperties: {
+        anyOf: [
+            { type: "string", const: "all" },
+            { type: "array", minItems: 1, uniqueItems: true, items: VPC_ID },
+        ],
+        "x-rule": "must be \"all\" or a non-empty list of distinct VPC ids",
+    },
+    "x-rule": "must map region codes to \"all\" or a list of VPC ids",
+};
+const TAGS = {
+    type: "object",
+    maxProperties: 49,
+    propertyNames: {
+        type: "string",
+        minLength: 1,
+        maxLength: 128,
+        pattern: TAG_CHARACTERS,
+        not: { pattern: `^(aws:|managed-by$|${PERMISSIONS_TAG_KEY}$)` },
+        "x-rule": `tag keys must be 1-128 characters (${TAG_CHARACTERS_IN_WORDS}), not start with aws: and not be managed-by or ${PERMISSIONS_TAG_KEY} (reserved for this package)`,
+    },
+    additionalProperties: {
+        type: "string",
+        maxLength: 256,
+        pattern: TAG_CHARACTERS,
+        "x-rule": `tag values must be strings of at most 256 characters (${TAG_CHARACTERS_IN_WORDS})`,
+    },
+    "x-rule": "must map tag keys to string values (at most 49 tags besides managed-by)",
+};
+
+/** Keys an entry of `accounts` may set; each defaults to the stack's own key. */
+export const ACCOUNT_ENTRY_KEYS = ["accountId", "regions", "mainRegion", "externalId", "flowLogs", "tags"] as const;
+
+const ACCOUNT_ENTRY = {
+    type: "object",
+    additionalProperties: false,
+    required: ["accountId"],
+    properties: {
+        accountId: ACCOUNT_ID,
+        regions: REGIONS,
+        mainRegion: REGION,
+        externalId: EXTERNAL_ID,
+        flowLogs: FLOW_LOGS,
+        tags: TAGS,
+    },
+    "x-rule": `must be an object of ${ACCOUNT_ENTRY_KEYS.join(", ")} (accountId required)`,
+};
+
+/** What `deployRoleName` is when unset: the role AWS Organizations creates in every account it creates. */
+export const DEFAULT_DEPLOY_ROLE_NAME = "OrganizationAccountAccessRole";
 
 export const CONFIG_SCHEMA = {
     type: "object",
@@ -52,11 +128,7 @@ export const CONFIG_SCHEMA = {
     properties: {
         regions: {
             description: "AWS regions whose events StackState captures; one event pipeline is created in each.",
-            type: "array",
-            minItems: 1,
-            uniqueItems: true,
-            items: REGION,
-            "x-rule": "must be a non-empty list of distinct AWS region codes",
+            ...REGIONS,
         },
         mainRegion: {
             description: "Region for the account's global resources (integration role, logs bucket); one of regions. Default: the first region.",
@@ -80,25 +152,12 @@ export const CONFIG_SCHEMA = {
         },
         externalId: {
             description: `Shared secret the Agent presents when assuming the role (${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of [\\w+=,.@:/-]). Set it as a secret; omit it to generate a random one, exported as the secret output externalId.`,
-            type: "string",
-            minLength: EXTERNAL_ID_MIN_LENGTH,
-            maxLength: EXTERNAL_ID_MAX_LENGTH,
-            pattern: EXTERNAL_ID_PATTERN,
-            "x-rule": `must be ${EXTERNAL_ID_MIN_LENGTH}-${EXTERNAL_ID_MAX_LENGTH} characters of letters, digits and _+=,.@:/- (shorter IDs can be guessed; omit it to have one generated)`,
+            ...EXTERNAL_ID,
         },
         flowLogs: {
             description: "VPC flow logs to the logs bucket, per region: a list of VPC ids, or \"all\" to cover every VPC found in the region at deployment. Default: none.",
-            type: "object",
-            propertyNames: REGION,
-            additionalProperties: {
-                anyOf: [
-                    { type: "string", const: "all" },
-                    { type: "array", minItems: 1, uniqueItems: true, items: VPC_ID },
-                ],
-                "x-rule": "must be \"all\" or a non-empty list of distinct VPC ids",
-            },
+            ...FLOW_LOGS,
             default: {},
-            "x-rule": "must map region codes to \"all\" or a list of VPC ids",
         },
         permissionsBoundaryArn: {
             description: "Managed policy ARN set as the permissions boundary of every role this package creates. Default: none.",
@@ -116,24 +175,8 @@ export const CONFIG_SCHEMA = {
         },
         tags: {
             description: "Tags for every taggable resource, merged with managed-by: stackstate-aws.",
-            type: "object",
-            maxProperties: 49,
-            propertyNames: {
-                type: "string",
-                minLength: 1,
-                maxLength: 128,
-                pattern: TAG_CHARACTERS,
-                not: { pattern: `^(aws:|managed-by$|${PERMISSIONS_TAG_KEY}$)` },
-                "x-rule": `tag keys must be 1-128 characters (${TAG_CHARACTERS_IN_WORDS}), not start with aws: and not be managed-by or ${PERMISSIONS_TAG_KEY} (reserved for this package)`,
-            },
-            additionalProperties: {
-                type: "string",
-                maxLength: 256,
-                pattern: TAG_CHARACTERS,
-                "x-rule": `tag values must be strings of at most 256 characters (${TAG_CHARACTERS_IN_WORDS})`,
-            },
+            ...TAGS,
             default: {},
-            "x-rule": "must map tag keys to string values (at most 49 tags besides managed-by)",
         },
         apiGatewayAccess: {
             description: "API Gateway permissions: read (apigateway:GET only) or published (the published template's GET, DELETE, PUT, HEAD, PATCH, POST, OPTIONS). Default: read.",
@@ -168,6 +211,17 @@ export const CONFIG_SCHEMA = {
         deployRoleArn: {
             description: "Role in the monitored account that Pulumi assumes to deploy (one stack per account, run from a central account). Default: the ambient credentials.",
             ...ROLE_ARN,
+        },
+        accounts: {
+            description: "Monitored accounts deployed by this one stack: a list of {accountId, regions?, mainRegion?, externalId?, flowLogs?, tags?}; absent keys take the stack's value (tags are merged). Each account is deployed through deployRoleName. Default: the one account of the credentials.",
+            type: "array",
+            minItems: 1,
+            items: ACCOUNT_ENTRY,
+            "x-rule": "must be a non-empty list of accounts ({ accountId, regions?, mainRegion?, externalId?, flowLogs?, tags? })",
+        },
+        deployRoleName: {
+            description: `With accounts: the role (name, optionally after a path) each account's providers assume to deploy there. Default: ${DEFAULT_DEPLOY_ROLE_NAME}.`,
+            ...ROLE_NAME_WITH_PATH,
         },
     },
 } as const;

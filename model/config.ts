@@ -3,10 +3,12 @@
  * the rule it breaks; nothing downstream runs on a config with a problem.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import { CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, STRUCTURED_CONFIG_KEYS } from "./config-schema";
+import {
+    CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, DEFAULT_DEPLOY_ROLE_NAME, STRUCTURED_CONFIG_KEYS,
+} from "./config-schema";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess, PermissionSet } from "./integration-permissions";
-import { normalisedRolePath } from "./names";
+import { iamRoleArn, normalisedRolePath } from "./names";
 import { NameOverrides } from "./resource-names";
 import { joinMessages } from "./schema-problems";
 
@@ -61,6 +63,34 @@ export interface IntegrationConfig {
     names?: NameOverrides;
     permissions: PermissionSet;
     deployRoleArn?: string;
+    /** With `accounts`: the role each account's providers assume (name, optionally after a path). */
+    deployRoleName?: string;
+    /** Present when the stack deploys several accounts: each entry with the stack's defaults filled in. */
+    accounts?: AccountIntegrationConfig[];
+}
+
+/** One account of a multi-account stack, every key resolved (the stack's value where the entry has none). */
+export interface AccountIntegrationConfig {
+    accountId: string;
+    regions: string[];
+    mainRegion: string;
+    partition: Partition;
+    externalId?: string;
+    flowLogs: Record<string, VpcSelection>;
+    /** The stack's tags, then the entry's. */
+    tags: Record<string, string>;
+    /** `deployRoleName` in this account. */
+    deployRoleArn: string;
+}
+
+/** An entry of `accounts` as written. */
+interface AccountEntry {
+    accountId: string;
+    regions?: string[];
+    mainRegion?: string;
+    externalId?: string;
+    flowLogs?: Record<string, FlowLogSelection>;
+    tags?: Record<string, string>;
 }
 
 export interface ConfigProblem {
@@ -126,23 +156,90 @@ export function validateIntegrationConfig(raw: Record<string, unknown>): Integra
     return withDerivedDefaults(values as unknown as RawValidConfig);
 }
 
-type RawValidConfig = Partial<Omit<IntegrationConfig, "flowLogs">> & { regions: string[]; flowLogs?: Record<string, FlowLogSelection> };
+type RawValidConfig = Partial<Omit<IntegrationConfig, "flowLogs" | "accounts">>
+    & { regions: string[]; flowLogs?: Record<string, FlowLogSelection>; accounts?: AccountEntry[] };
 
 /** Defaults the schema cannot express: they derive from other keys. */
 function withDerivedDefaults(v: RawValidConfig): IntegrationConfig {
     const mainRegion = v.mainRegion ?? v.regions[0];
-    return {
-        ...(v as IntegrationConfig),
+    const config: IntegrationConfig = {
+        ...(v as Omit<IntegrationConfig, "accounts">),
         mainRegion,
         partition: partitionOf(mainRegion),
         agentRoleArns: v.agentRoleArns ?? [],
         flowLogs: Object.fromEntries(Object.entries(v.flowLogs ?? {}).map(([region, selection]) => [region, vpcSelection(selection)])),
         rolePath: normalisedRolePath(v.rolePath),
     };
+    if (v.accounts) {
+        config.deployRoleName = v.deployRoleName ?? DEFAULT_DEPLOY_ROLE_NAME;
+        config.accounts = v.accounts.map((entry) => resolvedAccount(entry, config));
+    }
+    return config;
+}
+
+/** Where a role name with a path (`ci/Deployer`) splits into IAM's path and name. */
+export function splitRoleName(nameWithPath: string): { path: string; name: string } {
+    const parts = nameWithPath.split("/").filter((part) => part !== "");
+    const name = parts.pop() as string;
+    return { path: normalisedRolePath(parts.join("/")), name };
+}
+
+function resolvedAccount(entry: AccountEntry, stack: IntegrationConfig): AccountIntegrationConfig {
+    const regions = entry.regions ?? stack.regions;
+    const mainRegion = entry.mainRegion ?? (regions.includes(stack.mainRegion) ? stack.mainRegion : regions[0]);
+    const partition = partitionOf(mainRegion);
+    const { path, name } = splitRoleName(stack.deployRoleName ?? DEFAULT_DEPLOY_ROLE_NAME);
+    const inherited = Object.fromEntries(Object.entries(stack.flowLogs).filter(([region]) => regions.includes(region)));
+    return {
+        accountId: entry.accountId,
+        regions,
+        mainRegion,
+        partition,
+        ...(entry.externalId ?? stack.externalId ? { externalId: entry.externalId ?? stack.externalId } : {}),
+        flowLogs: entry.flowLogs ? Object.fromEntries(Object.entries(entry.flowLogs).map(([region, selection]) => [region, vpcSelection(selection)])) : inherited,
+        tags: { ...stack.tags, ...entry.tags },
+        deployRoleArn: iamRoleArn(partition, entry.accountId, name, path),
+    };
+}
+
+/** The rules only a stack of several accounts has: distinct ids, each entry's layout, keys that mean one account. */
+function accountsProblems(v: RawValidConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const accounts = v.accounts;
+    if (!accounts) {
+        if (v.deployRoleName !== undefined) {
+            problems.push({ key: "deployRoleName", message: "applies only with accounts; a single-account stack assumes deployRoleArn" });
+        }
+        return problems;
+    }
+    const ids = accounts.map((a) => a.accountId);
+    const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    if (repeated.length > 0) {
+        problems.push({ key: "accounts", message: `must not list an account twice, got ${repeated.join(", ")} more than once` });
+    }
+    for (const key of ["accountId", "deployRoleArn"] as const) {
+        if (v[key] !== undefined) {
+            problems.push({ key, message: `applies only to a single-account stack; with accounts, each entry's accountId is checked and deployRoleName is assumed in it` });
+        }
+    }
+    const listedVpcs = Object.entries(v.flowLogs ?? {}).filter(([, selection]) => selection !== "all").map(([region]) => region);
+    accounts.forEach((entry, i) => {
+        const label = `[${i}] (${entry.accountId})`;
+        const regions = entry.regions ?? v.regions;
+        const mainRegion = entry.mainRegion ?? (v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined);
+        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs: entry.flowLogs })) {
+            problems.push({ key: "accounts", message: `${label}: ${p.key} ${p.message}` });
+        }
+        const inheritsListedVpcs = entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));
+        if (inheritsListedVpcs) {
+            problems.push({ key: "accounts", message: `${label}: would inherit the stack's flowLogs, which list VPC ids of one account; set flowLogs in each entry, or use "all" in the stack's flowLogs` });
+        }
+    });
+    return problems;
 }
 
 function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
-    const problems = integrationShapeProblems(v).map((p) => ({ ...p, key: qualified(p.key) }));
+    const problems = [...integrationShapeProblems(v), ...accountsProblems(v)].map((p) => ({ ...p, key: qualified(p.key) }));
     if (!v.agentRoleArns && !v.agentAccountId) {
         problems.push({ key: qualified("agentRoleArns"), message: "is required unless agentAccountId is set: the integration role needs a principal to trust" });
     }
@@ -153,7 +250,12 @@ function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
     if (v.permissions === "minimal" && v.apiGatewayAccess === "published") {
         problems.push({ key: qualified("apiGatewayAccess"), message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
-    const regionPartitions = new Set(v.regions.filter(isKnownRegion).map(partitionOf));
+    const allRegions = [...v.regions, ...(v.accounts ?? []).flatMap((a) => a.regions ?? [])];
+    const regionPartitions = new Set(allRegions.filter(isKnownRegion).map(partitionOf));
+    if (regionPartitions.size > 1 && v.accounts) {
+        // One stack's agent roles and boundary live in one partition, so its accounts must too.
+        problems.push({ key: qualified("accounts"), message: `must all be in one AWS partition with the stack's regions, got ${[...regionPartitions].join(" and ")}` });
+    }
     if (regionPartitions.size !== 1) return problems;
     const [partition] = regionPartitions;
     const arnKeys: [string, string[]][] = [
@@ -227,8 +329,13 @@ function schemaProblems(errors: ErrorObject[], values: Record<string, unknown>):
         const [, key, ...rest] = error.instancePath.split("/");
         const rule = ruleOf(error);
         const where = rest.length > 0 ? ` (at ${rest.map((part) => `[${part}]`).join("")})` : "";
-        const offending = SECRET_KEYS.includes(key) ? "" : describeValue(error, values, key, rest);
-        add(key, `${rule}${where}${offending}`);
+        // An entry of accounts may hold an ExternalId: never echo the entry, nor its externalId.
+        const secret = SECRET_KEYS.includes(key) || rest.some((part) => SECRET_KEYS.includes(part)) || (key === "accounts" && rest.length < 2);
+        const offending = secret ? "" : describeValue(error, values, key, rest);
+        const unknownKey = error.keyword === "additionalProperties"
+            ? `: '${(error.params as { additionalProperty: string }).additionalProperty}' is not one of them`
+            : "";
+        add(key, `${rule}${where}${unknownKey}${offending}`);
     }
     return [...byKey].map(([key, messages]) => ({ key: qualified(key), message: joinMessages(messages) }));
 }

@@ -12,6 +12,12 @@ export const AGENT_HANDLED_EVENT_SOURCES: readonly string[] = EVENT_SOURCES.filt
     (source) => !EVENT_SOURCES_IGNORED_BY_AGENT.includes(source),
 );
 
+/**
+ * Sources the Agent handles that StackState's published CloudFormation template leaves out of its
+ * pattern. Without them the Agent still works: their changes wait for its hourly full scan.
+ */
+export const PUBLISHED_PATTERN_OMITTED_SOURCES: readonly string[] = ["aws.autoscaling", "aws.sns"];
+
 export const EVENT_DETAIL_TYPES: readonly string[] = [
     "EC2 Instance State-change Notification",
     "AWS API Call via CloudTrail",

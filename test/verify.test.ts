@@ -143,9 +143,15 @@ describe("verify against moto", function () {
             expected: () => [["fail", "eu-west-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream but it must be ENABLED, is DISABLED"]],
         },
         {
-            name: "a rule pattern missing sources",
+            // What StackState's published CloudFormation template creates: the Agent tolerates it.
+            name: "the published template's pattern, without aws.autoscaling and aws.sns",
             breaks: { regions: { "us-east-1": { ruleSources: EVENT_SOURCES.filter((s) => !["aws.sns", "aws.autoscaling"].includes(s)) } } },
-            expected: () => [["fail", "us-east-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream but the event pattern must match the sources aws.autoscaling, aws.sns (the Agent reads their events)"]],
+            expected: () => [["warn", "us-east-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream and is ENABLED, but the event pattern does not match the sources aws.autoscaling, aws.sns, as StackState's published template writes it: the Agent handles their events, but without them those changes wait for its hourly full scan. Fix: add \"aws.autoscaling\" and \"aws.sns\" to the rule's \"source\" list"]],
+        },
+        {
+            name: "a rule pattern missing sources the Agent needs",
+            breaks: { regions: { "eu-west-1": { ruleSources: EVENT_SOURCES.filter((s) => !["aws.sns", "aws.ec2"].includes(s)) } } },
+            expected: () => [["fail", "eu-west-1", "event-rule", "rule 'stackstate-eventbridge-rule' targets the stream but the event pattern must match the sources aws.ec2, aws.sns (the Agent reads their events)"]],
         },
         {
             name: "no rule targeting the stream",
@@ -198,7 +204,7 @@ describe("verify against moto", function () {
         ["versioning suspended", "a 300 s Firehose buffer", "a disabled rule", "key rotation off", "a VPC without a flow log", "no lifecycle rule",
             "no CloudTrail trail (API-call events never reach EventBridge)"],
         ["a wrong Firehose prefix (so events land where the Agent does not look)", "uncompressed delivery to another bucket",
-            "a rule pattern missing sources", "no recent object", "SSE-S3 instead of the integration key", "no public-access block", "a stopped trail"],
+            "the published template's pattern, without aws.autoscaling and aws.sns", "a rule pattern missing sources the Agent needs", "no recent object", "SSE-S3 instead of the integration key", "no public-access block", "a stopped trail"],
         ["a missing stream in one region", "no rule targeting the stream", "a 7-day lifecycle", "a trail of the main region only"],
     ];
     const rank = (row: string[]) => (row[1] === "global" ? 0 : REGIONS.indexOf(row[1]) + 1) * 100 + CHECK_IDS.indexOf(row[2] as never);

@@ -8,12 +8,12 @@ import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
 import {
-    eventBridgePrefix, eventPatternProblems, FIREHOSE_STREAM_NAME, firehoseProblems, firehoseStreamArn, KMS_ALIAS,
+    eventBridgePrefix, eventPatternFindings, FIREHOSE_STREAM_NAME, firehoseProblems, firehoseStreamArn, KMS_ALIAS,
     keyRotationProblems,
 } from "../../model";
 import { awsCall, isAwsErrorCode } from "../aws/errors";
 import { ruleNamesTargeting } from "../aws/event-rules";
-import { fail, pass, Verdict } from "./checks";
+import { fail, pass, Verdict, warn } from "./checks";
 import { VerifyContext } from "./context";
 
 export async function checkFirehoseStream(ctx: VerifyContext, region: string): Promise<Verdict> {
@@ -60,13 +60,21 @@ export async function checkEventRule(ctx: VerifyContext, region: string): Promis
     if (names.length === 0) return fail(`no EventBridge rule targets the stream ${streamArn}`);
     const findings = await Promise.all(names.map(async (name) => {
         const rule = await awsCall("events:DescribeRule", () => events.send(new DescribeRuleCommand({ Name: name })));
+        const pattern = rule.EventPattern === undefined
+            ? { problems: ["it must have an event pattern"], tolerated: [] }
+            : eventPatternFindings(rule.EventPattern);
         const problems = [
             ...(rule.State === "ENABLED" ? [] : [`it must be ENABLED, is ${rule.State ?? "unknown"}`]),
-            ...(rule.EventPattern === undefined ? ["it must have an event pattern"] : eventPatternProblems(rule.EventPattern)),
+            ...pattern.problems,
         ];
-        return { name, problems };
+        return { name, problems, tolerated: pattern.tolerated };
     }));
-    const good = findings.filter((f) => f.problems.length === 0);
+    const working = findings.filter((f) => f.problems.length === 0);
+    const good = working.filter((f) => f.tolerated.length === 0);
+    if (good.length === 0 && working.length > 0) {
+        // The published template's rule: data flows, only some sources wait for the full scan.
+        return warn(working.map((f) => `rule '${f.name}' targets the stream and is ENABLED, but ${f.tolerated.join("; ")}`).join(". "));
+    }
     if (good.length > 0) {
         const names = good.map((f) => `'${f.name}'`).join(", ");
         return pass(good.length > 1

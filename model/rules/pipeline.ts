@@ -1,7 +1,7 @@
 /** Rules for the event pipeline, bucket, key and flow logs (REFERENCE §3-§6). */
 import {
     AGENT_HANDLED_EVENT_SOURCES, BUCKET_SETTINGS, EVENT_DETAIL_TYPES, FIREHOSE_SETTINGS, FLOW_LOG_SETTINGS,
-    DEFAULT_FLOW_LOG_FORMAT,
+    DEFAULT_FLOW_LOG_FORMAT, PUBLISHED_PATTERN_OMITTED_SOURCES,
 } from "../pipeline-settings";
 import { wildcardMatches } from "./action-match";
 
@@ -32,18 +32,38 @@ function filterMatches(filter: unknown, value: string): boolean {
 
 /** The rule must match every source the Agent handles and both detail types, and filter on nothing else. */
 export function eventPatternProblems(pattern: unknown): string[] {
+    const { problems, tolerated } = eventPatternFindings(pattern);
+    return [...problems, ...tolerated];
+}
+
+export interface EventPatternFindings {
+    /** What hides events the Agent needs. */
+    problems: string[];
+    /**
+     * What the Agent tolerates: the published template's pattern, which lacks the sources of
+     * PUBLISHED_PATTERN_OMITTED_SOURCES. Each names what is missing and the fix.
+     */
+    tolerated: string[];
+}
+
+export function eventPatternFindings(pattern: unknown): EventPatternFindings {
     let parsed: Record<string, unknown>;
     try {
         parsed = typeof pattern === "string" ? JSON.parse(pattern) : (pattern as Record<string, unknown>);
     } catch {
-        return ["the event pattern must be valid JSON"];
+        return { problems: ["the event pattern must be valid JSON"], tolerated: [] };
     }
-    if (!parsed || typeof parsed !== "object") return ["the event pattern must be a JSON object"];
+    if (!parsed || typeof parsed !== "object") return { problems: ["the event pattern must be a JSON object"], tolerated: [] };
     const problems: string[] = [];
+    const tolerated: string[] = [];
     const matches = (key: string, value: string) => Array.isArray(parsed[key]) && (parsed[key] as unknown[]).some((f) => filterMatches(f, value));
-    const missingSources = AGENT_HANDLED_EVENT_SOURCES.filter((s) => !matches("source", s));
+    const missing = AGENT_HANDLED_EVENT_SOURCES.filter((s) => !matches("source", s));
+    const missingSources = missing.filter((s) => !PUBLISHED_PATTERN_OMITTED_SOURCES.includes(s));
+    const missingOmitted = missing.filter((s) => PUBLISHED_PATTERN_OMITTED_SOURCES.includes(s));
     if (missingSources.length > 0) {
-        problems.push(`the event pattern must match the sources ${missingSources.join(", ")} (the Agent reads their events)`);
+        problems.push(`the event pattern must match the sources ${missing.join(", ")} (the Agent reads their events)`);
+    } else if (missingOmitted.length > 0) {
+        tolerated.push(`the event pattern does not match the sources ${missingOmitted.join(", ")}, as StackState's published template writes it: the Agent handles their events, but without them those changes wait for its hourly full scan. Fix: add ${missingOmitted.map((s) => `"${s}"`).join(" and ")} to the rule's "source" list`);
     }
     const missingTypes = EVENT_DETAIL_TYPES.filter((t) => !matches("detail-type", t));
     if (missingTypes.length > 0) {
@@ -53,7 +73,7 @@ export function eventPatternProblems(pattern: unknown): string[] {
     if (narrowing.length > 0) {
         problems.push(`the event pattern must not filter on ${narrowing.join(", ")} (it would hide events from the Agent)`);
     }
-    return problems;
+    return { problems, tolerated };
 }
 
 export interface FirehoseFacts {
