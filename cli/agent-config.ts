@@ -8,7 +8,7 @@ import { EXIT, ExitCode, UsageError } from "./exit-codes";
 import { externalIdInput } from "./aws/input";
 import { AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile } from "../model/agent-config";
 import { writeAgentConfigFiles } from "./agent-config-write";
-import { monitoredAccountFromOutputs } from "../model/stack-outputs";
+import { monitoredAccountsFromOutputs } from "../model/stack-outputs";
 
 export interface AgentConfigFlags {
     outputs?: string[];
@@ -91,11 +91,12 @@ async function accountsFrom(flags: AgentConfigFlags): Promise<Sourced> {
             problems.push(`${file}: ${read}`);
             continue;
         }
-        const { account, problems: outputProblems } = monitoredAccountFromOutputs(read);
+        // One account's stack, or a stack of several accounts (its `accounts` output).
+        const { accounts: found, problems: outputProblems } = monitoredAccountsFromOutputs(read);
         problems.push(...outputProblems.map((p) => `${file}: ${p}`));
-        if (account) {
+        for (const { label, account } of found) {
             accounts.push(account);
-            labels.push(file);
+            labels.push(label === "" ? file : `${file} (${label})`);
         }
     }
     if (problems.length > 0) throw new UsageError(`bad --outputs:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

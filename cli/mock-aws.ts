@@ -34,7 +34,7 @@ const PROVIDER_TYPE = "pulumi:providers:aws";
  * The account of a provider's first assumed role. Pulumi hands a provider's structured inputs to
  * the engine as JSON text, so both forms are read.
  */
-function assumedRoleAccount(assumeRoles: unknown): string | undefined {
+export function assumedRoleAccount(assumeRoles: unknown): string | undefined {
     let roles = assumeRoles;
     if (typeof roles === "string") {
         try { roles = JSON.parse(roles); } catch { return undefined; }

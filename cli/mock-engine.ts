@@ -3,7 +3,7 @@
  * the engine would see it: type, name, URN, parent, provider, inputs and dependencies.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockAws, MockWorld } from "./mock-aws";
+import { assumedRoleAccount, MockAws, MockWorld } from "./mock-aws";
 
 export interface Registration {
     urn: string;
@@ -160,6 +160,7 @@ export class MockEngine {
     }
 
     private accountFor(r: Omit<Registration, "urn" | "region" | "account" | "outputs" | "rawOutputs">): string | undefined {
+        if (r.type === "pulumi:providers:aws") return assumedRoleAccount(r.inputs.assumeRoles);
         const ref = r.provider ?? r.providers.aws;
         const viaProvider = ref !== undefined ? this.aws.assumedAccountOf(ref) : undefined;
         return viaProvider ?? (r.parent ? this.byUrn.get(r.parent)?.account : undefined);

@@ -46,8 +46,20 @@ export function programConfig(input: PlanInput): Record<string, string> {
     const encrypted = new Set(input.encryptedKeys ?? []);
     return Object.fromEntries(Object.entries(input.config).map(([key, value]) => [
         key,
-        encrypted.has(key) ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(value),
+        encrypted.has(key) ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(withNestedSecretsReplaced(value)),
     ]));
+}
+
+/**
+ * `pulumi config set --secret --path 'accounts[0].externalId'` encrypts one value inside a
+ * structured key (`{ secure: … }`); offline it cannot be read, so the placeholder stands in.
+ */
+function withNestedSecretsReplaced(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withNestedSecretsReplaced);
+    if (value === null || typeof value !== "object") return value;
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "secure" && typeof entries[0][1] === "string") return SECRET_PLACEHOLDER;
+    return Object.fromEntries(entries.map(([k, v]) => [k, withNestedSecretsReplaced(v)]));
 }
 
 export async function planStack(input: PlanInput): Promise<PlanResult> {

@@ -17,7 +17,7 @@ export interface PlannedResource {
  * Secrets stay masked unless `showSecrets` (as with `pulumi preview --show-secrets`): a plan is
  * something people paste into PRs.
  */
-export function plannedResources(registrations: Registration[], showSecrets = false): PlannedResource[] {
+export function plannedResources(registrations: Registration[], showSecrets = false, byAccount = false): PlannedResource[] {
     return registrations.map((r) => ({
         urn: r.urn,
         type: r.type,
@@ -25,7 +25,7 @@ export function plannedResources(registrations: Registration[], showSecrets = fa
         region: r.region ?? null,
         parent: r.parent ?? null,
         inputs: unwrapSecrets(r.inputs, showSecrets),
-        ...(r.account !== undefined ? { account: r.account } : {}),
+        ...(byAccount && r.account !== undefined ? { account: r.account } : {}),
     }));
 }
 

@@ -34,7 +34,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
         policyConfig,
         onProgress: progress,
     });
-    const resources = plannedResources(result.resources, options.showSecrets);
+    const resources = plannedResources(result.resources, options.showSecrets, result.config.accounts !== undefined);
     if (options.json) {
         process.stdout.write(`${renderPlanJson(resources, violations)}\n`);
     } else {

@@ -19,6 +19,14 @@ export const STACK_OUTPUTS = {
     agentInstance: "agentInstance",
 } as const;
 
+/** The outputs of a stack of several accounts (`accounts` in its config). */
+export const MULTI_ACCOUNT_STACK_OUTPUTS = {
+    /** Every output of STACK_OUTPUTS, per account id. */
+    accounts: "accounts",
+    /** The account ids, in config order (not secret). */
+    accountIds: "accountIds",
+} as const;
+
 export type StackOutputName = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];
 
 /** Outputs the Agent's configuration cannot do without. */
@@ -71,4 +79,43 @@ export function monitoredAccountFromOutputs(outputs: unknown): { account?: Monit
         account.flowlogBucketName = bucketName;
     }
     return { account, problems: [] };
+}
+
+export interface LabelledAccount {
+    /** Which account of the outputs, for problems: `account <id>` in a stack of several, else "". */
+    label: string;
+    account: MonitoredAccount;
+}
+
+/**
+ * The monitored accounts of one stack's outputs: the single account's, or, for a stack of several
+ * accounts (an `accounts` output keyed by account id), each one's. Problems name the account.
+ */
+export function monitoredAccountsFromOutputs(outputs: unknown): { accounts: LabelledAccount[]; problems: string[] } {
+    const values = outputs && typeof outputs === "object" && !Array.isArray(outputs) ? outputs as Record<string, unknown> : undefined;
+    const several = values?.[MULTI_ACCOUNT_STACK_OUTPUTS.accounts];
+    if (several === undefined || values?.[STACK_OUTPUTS.roleArn] !== undefined) {
+        const { account, problems } = monitoredAccountFromOutputs(outputs);
+        return { accounts: account ? [{ label: "", account }] : [], problems };
+    }
+    if (several === HIDDEN_SECRET_TEXT) {
+        return { accounts: [], problems: [`output ${MULTI_ACCOUNT_STACK_OUTPUTS.accounts} is hidden ("${HIDDEN_SECRET_TEXT}"): save the outputs with pulumi stack output --json --show-secrets`] };
+    }
+    if (!several || typeof several !== "object" || Array.isArray(several)) {
+        return { accounts: [], problems: [`output ${MULTI_ACCOUNT_STACK_OUTPUTS.accounts} must map account ids to their outputs, got ${JSON.stringify(several)}`] };
+    }
+    const accounts: LabelledAccount[] = [];
+    const problems: string[] = [];
+    for (const [id, entry] of Object.entries(several as Record<string, unknown>)) {
+        const label = `account ${id}`;
+        const { account, problems: found } = monitoredAccountFromOutputs(entry);
+        problems.push(...found.map((p) => `${label}: ${p}`));
+        if (account && accountIdOf(account.roleArn) !== id) {
+            problems.push(`${label}: output ${STACK_OUTPUTS.roleArn} (${account.roleArn}) is not in account ${id}`);
+        } else if (account) {
+            accounts.push({ label, account });
+        }
+    }
+    if (accounts.length === 0 && problems.length === 0) problems.push(`output ${MULTI_ACCOUNT_STACK_OUTPUTS.accounts} lists no account`);
+    return { accounts, problems };
 }

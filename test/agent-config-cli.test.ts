@@ -76,6 +76,34 @@ describe("stackstate-aws agent-config", () => {
         for (const doc of docs) expect(agentConfigProblems(doc)).to.deep.equal([]);
     });
 
+    it("reads a stack of several accounts (its accounts output) as it reads one stack per account", async () => {
+        const org = path.join(dir, "org.json");
+        await fs.writeFile(org, JSON.stringify({
+            accountIds: ["111122223333", "777788889999"],
+            accounts: {
+                "111122223333": stackOutputs("111122223333", ID_A, ["eu-west-1", "us-east-1"]),
+                "777788889999": stackOutputs("777788889999", ID_A, ["us-west-2"]),
+            },
+        }));
+        const fromOrg = await run({ outputs: [org, files.b] });
+        expect(fromOrg.code).to.equal(0);
+        expect(fromOrg.stdout).to.equal((await run({ outputs: [files.a, files.b, files.c] })).stdout);
+
+        const wrong = path.join(dir, "wrong.json");
+        await fs.writeFile(wrong, JSON.stringify({ accounts: {
+            "111122223333": stackOutputs("444455556666", ID_A, ["eu-west-1"]),
+            "777788889999": { ...stackOutputs("777788889999", "[secret]", ["us-west-2"]) },
+        } }));
+        const hidden = path.join(dir, "hidden-org.json");
+        await fs.writeFile(hidden, JSON.stringify({ accountIds: ["111122223333"], accounts: "[secret]" }));
+        expect(await usageError({ outputs: [wrong, hidden] })).to.equal([
+            "bad --outputs:",
+            `  - ${wrong}: account 111122223333: output roleArn (${roleArn("444455556666")}) is not in account 111122223333`,
+            `  - ${wrong}: account 777788889999: output externalId is hidden ("[secret]"): save the outputs with pulumi stack output --json --show-secrets`,
+            `  - ${hidden}: output accounts is hidden ("[secret]"): save the outputs with pulumi stack output --json --show-secrets`,
+        ].join("\n"));
+    });
+
     it("with --json lists each file with its accounts, and its content or where it was written", async () => {
         const printed = JSON.parse((await run({ outputs: [files.a, files.b, files.c], json: true })).stdout);
         const expected = renderAgentConfig([

@@ -69,6 +69,42 @@ describe("stackstate-aws plan", function () {
         expect(JSON.stringify(plan)).not.to.include("offline-plan-placeholder-secret-value");
     });
 
+    it("plans a stack of several accounts by account, and reveals the trust policy only with --show-secrets", async () => {
+        const config = file("Pulumi.org.yaml", [
+            "config:",
+            "  stackstate-aws:regions: [eu-west-1, us-east-1]",
+            "  stackstate-aws:agentRoleArns: [arn:aws:iam::210987654321:role/StackStateAgentRole]",
+            "  stackstate-aws:accounts:",
+            "    - accountId: \"111111111111\"",
+            "      externalId: reviewable-external-id-0123",
+            "    - accountId: \"222222222222\"",
+            "      regions: [us-east-1]",
+            "      externalId:",
+            "        secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+        ].join("\n"));
+        const masked = await runCli(["plan", "--config", config, "--json"]);
+        expect(masked.code, masked.stderr).to.equal(0);
+        const roles = (JSON.parse(masked.stdout) as PlanJson).resources.filter((r) => r.inputs.name === "StackStateAwsIntegrationRole");
+        expect(roles.map((r) => [(r as { account?: string }).account, r.inputs.assumeRolePolicy])).to.deep.equal([
+            ["111111111111", "[secret]"], ["222222222222", "[secret]"],
+        ]);
+        expect(masked.stdout).not.to.include("reviewable-external-id-0123");
+
+        const revealed = await runCli(["plan", "--config", config, "--json", "--show-secrets"]);
+        expect(revealed.code, revealed.stderr).to.equal(0);
+        const role = (JSON.parse(revealed.stdout) as PlanJson).resources.find((r) => r.name === "stackstate-111111111111-integration-role")!;
+        expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["sts:ExternalId"]).to.equal("reviewable-external-id-0123");
+
+        const tree = await runCli(["plan", "--config", config, "--show-secrets"]);
+        expect(tree.code, tree.stderr).to.equal(0);
+        const lines = tree.stdout.split("\n");
+        expect(lines[0]).to.match(/^Plan for stack 'org' \(2 accounts\): \d+ resources$/);
+        expect(lines).to.include("Account 111111111111: 36 resources in 2 regions");
+        expect(lines).to.include("Account 222222222222: 24 resources in 1 region");
+        expect(lines).to.include("Secret inputs (shown because of --show-secrets):");
+        expect(tree.stdout).to.include('"sts:ExternalId": "reviewable-external-id-0123"');
+    });
+
     it("exits 1 with the finding when a policy configured as mandatory is violated, and says what it cannot know offline", async () => {
         const config = file("Pulumi.noboundary.yaml", [
             "config:",
