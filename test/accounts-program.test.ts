@@ -134,7 +134,7 @@ describe("a stack of several accounts", () => {
         expect(a.regions).to.deep.equal(["eu-west-1", "us-east-1"]);
         expect(await valueOf(accounts[B].bucketName as pulumi.Output<string>)).to.equal(`stackstate-logs-${B}`);
         expect(await valueOf(accounts[B].agentInstance as pulumi.Output<unknown>)).to.deep.equal({
-            role_arn: `arn:aws:iam::${B}:role/StackStateAwsIntegrationRole`, regions: ["global", "us-east-1"],
+            role_arn: `arn:aws:iam::${B}:role/StackStateAwsIntegrationRole`, regions: ["us-east-1", "global"],
         });
     });
 
