@@ -6,7 +6,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 
-const BENCHMARKS = ["plan", "policy", "verify", "teardown", "agent-config"];
+const BENCHMARKS = ["plan", "plan-accounts", "policy", "verify", "verify-accounts", "teardown", "agent-config"];
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !BENCHMARKS.includes(name));

@@ -15,54 +15,18 @@
  */
 import { performance } from "node:perf_hooks";
 import { REGIONS_BY_PARTITION } from "../model";
-import { ClientFactory, AwsClients } from "../cli/aws/clients";
+import { ClientFactory } from "../cli/aws/clients";
 import { parseVerifyFlags } from "../cli/verify/options";
 import { runVerify } from "../cli/verify/run";
 import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto, stopMoto } from "../test/helpers/moto";
 import { buildWorld, WORLD_EXTERNAL_ID } from "../test/helpers/aws-world";
 import { emulateTrust, fakeSimulator } from "../test/helpers/aws-fakes";
+import { instrumented, Mode, Recording } from "./network";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const REGIONS = REGIONS_BY_PARTITION.aws.filter((r) => r.startsWith("eu-") || r.startsWith("us-") || r.startsWith("ap-")).slice(0, 17);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 60);
 const RUNS = 3;
-
-type Handler = (args: { input: unknown }) => Promise<{ output: unknown }>;
-type AnyMiddleware = (next: Handler, context: { commandName?: string }) => Handler;
-interface WithStack {
-    middlewareStack: { add(middleware: AnyMiddleware, options: { step: "initialize"; name: string }): void };
-}
-
-/** Answers recorded per region, command and input. */
-type Recording = Map<string, { output: unknown }>;
-type Mode = { latencyMs: number; record?: Recording; replay?: Recording };
-
-/**
- * Wraps each client once: every request first waits `latencyMs`; with `record`, answers are kept;
- * with `replay`, a recorded answer is returned without calling the emulator.
- */
-function instrumented(factory: ClientFactory, mode: () => Mode): ClientFactory {
-    const wrapped = new WeakSet<object>();
-    return (region) => new Proxy(factory(region), {
-        get(target, property) {
-            const client = target[property as keyof AwsClients] as unknown as WithStack | undefined;
-            if (client && typeof client === "object" && "middlewareStack" in client && !wrapped.has(client)) {
-                wrapped.add(client);
-                client.middlewareStack.add((next, context) => async (args) => {
-                    const { latencyMs, record, replay } = mode();
-                    const key = `${region}|${context.commandName}|${JSON.stringify(args.input)}`;
-                    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-                    const recorded = replay?.get(key);
-                    if (recorded) return recorded;
-                    const result = await next(args);
-                    record?.set(key, result);
-                    return result;
-                }, { step: "initialize", name: "benchNetwork" });
-            }
-            return client;
-        },
-    });
-}
 
 async function timeVerify(clients: ClientFactory, regions: string[], roleArn: string): Promise<number> {
     const input = parseVerifyFlags({ roleArn, externalId: WORLD_EXTERNAL_ID, regions: regions.join(","), concurrency: process.env.BENCH_CONCURRENCY });

@@ -8,11 +8,14 @@ import type { PlanOptions } from "./plan";
 import type { VerifyFlags } from "./verify/options";
 import type { TeardownFlags } from "./teardown/options";
 import type { AgentConfigFlags } from "./agent-config";
+import type { AccountsFlags } from "./accounts";
 import type { DeployerPolicyFlags } from "./deployer-policy";
 import type { SchemaFlags } from "./schema";
 import type { AdoptFlags } from "./adopt/options";
 import { DEFAULT_REGION_CONCURRENCY } from "./verify/options";
 import { DEFAULT_WAIT_SECONDS } from "./teardown/options";
+import { DEFAULT_ACCOUNT_CONCURRENCY } from "./verify/accounts";
+import { DEFAULT_TEARDOWN_ACCOUNT_CONCURRENCY } from "./teardown/accounts";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./aws/timeouts";
 import { EXTERNAL_ID_ENV } from "./aws/input";
 
@@ -43,13 +46,17 @@ function registerVerify(program: Command): void {
         .option("--main-region <region>", "region of the logs bucket (default: the first of --regions)")
         .option("--agent-profile <profile>", "AWS profile of a principal the role trusts (the Agent's), for the AssumeRole probes")
         .option("--concurrency <n>", `regions checked at once (default ${DEFAULT_REGION_CONCURRENCY})`)
+        .option("--accounts <file>", "instead of --role-arn: every account of this file (a list of { accountId, regions?, mainRegion?, externalId? }, or a stack's outputs)")
+        .option("--assume <role>", "with --config/--accounts: the role assumed in each account, deploy (default) or integration")
+        .option("--role-name <name>", "with --config/--accounts: the deploy role's name, optionally after a path (default: the config's deployRoleName, else OrganizationAccountAccessRole)")
+        .option("--account-concurrency <n>", `with --config/--accounts: accounts checked at once (default ${DEFAULT_ACCOUNT_CONCURRENCY})`)
         .option("--timeout <seconds>", TIMEOUT_HELP)
         .option("--deployer-role-arn <arn>", "instead: check that this role is allowed the deploy policy of --config (deployer-policy), with IAM's policy simulator")
-        .option("--config <file>", "with --deployer-role-arn: the stack config file (default Pulumi.example.yaml)")
+        .option("--config <file>", "instead of --role-arn: every account of this stack config (Pulumi.<stack>.yaml), each through its deploy role; with --deployer-role-arn: the stack config of the deploy policy (default Pulumi.example.yaml)")
         .option("--project <project>", "with --deployer-role-arn: stackstate-aws or collector")
         .option("--account-id <id>", "with --deployer-role-arn: the account deployed into (default: the role's)")
         .option("--permissions <set>", "the permission set to require: published or minimal (default: the role's stackstate-aws:permissions tag, else published)")
-        .option("--json", "print { checks: [{ id, region, status, message }] }")
+        .option("--json", "print { checks: [{ id, region, status, message }] }; with --config/--accounts { accounts: [{ accountId, status, checks }] }")
         .addHelpText("after", "\nExit codes: 0 all pass, 1 a check failed, 2 bad input, 3 some checks could not be evaluated.")
         .action(async (flags: VerifyFlags) => {
             process.exitCode = await (await import("./verify")).verifyCommand(flags);
@@ -66,6 +73,10 @@ function registerTeardown(program: Command): void {
         .option("--yes", "do not ask for confirmation")
         .option("--delete-bucket", "delete the emptied bucket too")
         .option("--wait <seconds>", `pause for deliveries in flight before emptying (default ${DEFAULT_WAIT_SECONDS})`)
+        .option("--config <file>", "instead of --account: every account of this stack config (Pulumi.<stack>.yaml), each through its deploy role")
+        .option("--accounts <file>", "instead of --account: every account of this file (a list of { accountId, regions?, mainRegion? }, or a stack's outputs)")
+        .option("--role-name <name>", "with --config/--accounts: the deploy role's name, optionally after a path (default: the config's deployRoleName, else OrganizationAccountAccessRole)")
+        .option("--account-concurrency <n>", `with --config/--accounts: accounts torn down at once (default ${DEFAULT_TEARDOWN_ACCOUNT_CONCURRENCY})`)
         .option("--timeout <seconds>", TIMEOUT_HELP)
         .option("--json", "print the report as JSON")
         .addHelpText("after", "\nExit codes: 0 done, 1 something could not be done (rerun to finish), 2 bad input or refused: nothing changed.")
@@ -139,4 +150,21 @@ function registerAdopt(program: Command): void {
         });
 }
 
-export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerDeployerPolicy, registerSchema, registerAdopt];
+function registerAccounts(program: Command): void {
+    const collect = (value: string, previous: string[] = []) => [...previous, value];
+    program
+        .command("accounts")
+        .description("List an AWS Organization's ACTIVE accounts and merge them into a stack config's accounts: entries already there keep their settings, entries no longer found are reported and kept.")
+        .option("--from-organization", "read the accounts from AWS Organizations (the caller's organization)")
+        .option("--ou <id>", "only accounts under this OU or root, recursively (repeatable)", collect)
+        .option("--exclude <account>", "leave this account out (repeatable)", collect)
+        .option("--out <file>", "the stack config file to write (Pulumi.<stack>.yaml; created if missing)")
+        .option("--dry-run", "print what would change and write nothing")
+        .option("--json", "print { file, written, found, added, kept, notDiscovered, excluded, excludedButListed }")
+        .addHelpText("after", "\nExit codes: 0 done, 1 Organizations could not be read, 2 bad input: nothing written.")
+        .action(async (flags: AccountsFlags) => {
+            process.exitCode = await (await import("./accounts")).accountsCommand(flags);
+        });
+}
+
+export const COMMANDS: ((program: Command) => void)[] = [registerPlan, registerVerify, registerTeardown, registerAgentConfig, registerAccounts, registerDeployerPolicy, registerSchema, registerAdopt];

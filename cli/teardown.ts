@@ -7,6 +7,10 @@ import { askOnTerminal } from "./teardown/confirm";
 import { parseTeardownFlags, TeardownFlags } from "./teardown/options";
 import { renderJson, renderOutcome, renderPlan } from "./teardown/render";
 import { runTeardown, TeardownDeps } from "./teardown/run";
+import {
+    accountsTeardownExitCode, AccountsTeardownDeps, parseAccountsTeardownFlags, renderAccountsTeardownHuman,
+    renderAccountsTeardownJson, runAccountsTeardown,
+} from "./teardown/accounts";
 
 export interface TeardownEnvironment {
     io: CommandIo;
@@ -16,6 +20,8 @@ export interface TeardownEnvironment {
     confirm: (planText: string) => Promise<boolean>;
     sleep?: TeardownDeps["sleep"];
     emptying?: TeardownDeps["emptying"];
+    /** With --config or --accounts: clients signing with an account's assumed-role credentials. */
+    clientsWith?: AccountsTeardownDeps["clientsWith"];
 }
 
 const processEnvironment = (): TeardownEnvironment => ({
@@ -26,6 +32,7 @@ const processEnvironment = (): TeardownEnvironment => ({
 });
 
 export async function teardownCommand(flags: TeardownFlags, env: TeardownEnvironment = processEnvironment()): Promise<ExitCode> {
+    if (flags.config !== undefined || flags.accounts !== undefined) return teardownAccounts(flags, env);
     const input = parseTeardownFlags(flags, env.interactive);
     const clients = env.makeClients({ timeoutMs: input.timeoutSeconds * 1000 });
     try {
@@ -57,3 +64,24 @@ export async function teardownCommand(flags: TeardownFlags, env: TeardownEnviron
     }
 }
 
+
+/** `teardown --config` / `--accounts`: every account, through the deploy role assumed in each (teardown/accounts.ts). */
+async function teardownAccounts(flags: TeardownFlags, env: TeardownEnvironment): Promise<ExitCode> {
+    const input = parseAccountsTeardownFlags(flags, env.interactive);
+    const timeoutMs = input.timeoutSeconds * 1000;
+    const base = env.makeClients({ timeoutMs });
+    try {
+        const outcomes = await runAccountsTeardown(input, {
+            base,
+            clientsWith: env.clientsWith ?? ((credentials) => sdkClientFactory({ credentials, timeoutMs })),
+            confirm: env.confirm,
+            sleep: env.sleep,
+            emptying: env.emptying,
+            progress: (line) => env.io.stderr(`${line}\n`),
+        });
+        env.io.stdout(flags.json ? renderAccountsTeardownJson(outcomes) : renderAccountsTeardownHuman(outcomes, input.dryRun));
+        return accountsTeardownExitCode(outcomes);
+    } finally {
+        base.destroy?.();
+    }
+}

@@ -4,17 +4,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { validateCollectorConfig } from "../model/collector-config";
-import { collectorProgram } from "./program";
+import { collectorProgram, readMonitoredStacks } from "./program";
 
 // allConfig, not Config.get per key: unknown keys (typos) must be reported, not ignored.
 const config = validateCollectorConfig(pulumi.runtime.allConfig());
-const collector = collectorProgram(config);
 
-export const agentRoleArn = collector.agentRoleArn;
-export const instanceProfileArn = collector.instanceProfileArn;
-export const autoScalingGroupName = collector.autoScalingGroupName;
-export const launchTemplateId = collector.launchTemplateId;
-export const securityGroupId = collector.securityGroupId;
-export const monitoredAccountIds = collector.monitoredAccountIds;
-export const externalIdParameters = collector.externalIdParameters;
-export const checkFiles = collector.checkFiles;
+// Which monitored stacks hold several accounts is read first: each account gets its own resources.
+export = readMonitoredStacks(config).then((stacks) => {
+    const collector = collectorProgram(config, undefined, undefined, stacks);
+    return {
+        agentRoleArn: collector.agentRoleArn,
+        instanceProfileArn: collector.instanceProfileArn,
+        autoScalingGroupName: collector.autoScalingGroupName,
+        launchTemplateId: collector.launchTemplateId,
+        securityGroupId: collector.securityGroupId,
+        monitoredAccountIds: collector.monitoredAccountIds,
+        externalIdParameters: collector.externalIdParameters,
+        checkFiles: collector.checkFiles,
+    };
+});

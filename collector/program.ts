@@ -15,7 +15,7 @@ import { COLLECTOR_CONFIG_NAMESPACE } from "../model/collector-config-schema";
 import { collectorSecretsPolicy } from "../model/collector-policies";
 import { collectorEgress, externalIdParameterName, SESSION_MANAGER_POLICY_NAME } from "../model/collector-settings";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
-import { monitoredAccountFromOutputs, STACK_OUTPUTS } from "../model/stack-outputs";
+import { monitoredAccountFromOutputs, MULTI_ACCOUNT_STACK_OUTPUTS, STACK_OUTPUTS } from "../model/stack-outputs";
 import { CheckTemplate, collectorUserData } from "./user-data";
 
 export interface CollectorOutputs {
@@ -46,10 +46,43 @@ interface AccountSource {
     account: pulumi.Output<MonitoredAccount>;
 }
 
-export function collectorProgram(config: CollectorConfig, name = "stackstate-collector", stack = pulumi.getStack()): CollectorOutputs {
+export const COLLECTOR_NAME = "stackstate-collector";
+
+/**
+ * A monitored stack as the collector finds it before creating anything. A stack of several
+ * accounts lists their ids (its accountIds output): each account gets its own resources, so
+ * their names must be known up front.
+ */
+export interface MonitoredStack {
+    stackName: string;
+    ref: pulumi.StackReference;
+    /** Set for a stack of several accounts. */
+    accountIds?: string[];
+}
+
+const stackReference = (name: string, stackName: string) => new pulumi.StackReference(`${name}-monitored-${stackName}`, { name: stackName });
+
+/** Reads which monitored stacks hold several accounts; collector/index.ts awaits this before collectorProgram. */
+export async function readMonitoredStacks(config: CollectorConfig, name = COLLECTOR_NAME): Promise<MonitoredStack[]> {
+    return Promise.all(config.monitoredStacks.map(async (stackName) => {
+        const ref = stackReference(name, stackName);
+        const ids = (await ref.getOutputDetails(MULTI_ACCOUNT_STACK_OUTPUTS.accountIds)).value;
+        if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === "string" && /^\d{12}$/.test(id)))) {
+            throw new Error(`monitored stack ${stackName}: output ${MULTI_ACCOUNT_STACK_OUTPUTS.accountIds} must be a list of account ids, got ${JSON.stringify(ids)}.`);
+        }
+        return { stackName, ref, ...(ids !== undefined ? { accountIds: ids as string[] } : {}) };
+    }));
+}
+
+/**
+ * `monitoredStacks`: what readMonitoredStacks found; without it every stack is read as one
+ * account's (and referenced here).
+ */
+export function collectorProgram(config: CollectorConfig, name = COLLECTOR_NAME, stack = pulumi.getStack(), monitoredStacks?: MonitoredStack[]): CollectorOutputs {
     const tags = managedTags(config.tags);
     const accountId = aws.getCallerIdentityOutput().accountId;
-    const sources = [...listedAccounts(config), ...stackAccounts(config, name)];
+    const stacks = monitoredStacks ?? config.monitoredStacks.map((stackName) => ({ stackName, ref: stackReference(name, stackName) }));
+    const sources = [...listedAccounts(config), ...stacks.flatMap((s) => stackAccounts(config, s))];
     if (sources.length === 0) {
         pulumi.log.warn("No monitored accounts (accounts, monitoredStacks): the host runs the Agent without the aws_topology check.");
     }
@@ -210,24 +243,36 @@ function listedAccounts(config: CollectorConfig): AccountSource[] {
     }));
 }
 
-/** Accounts read from monitored-account stacks: their outputs, as `agent-config --outputs` reads them. */
-function stackAccounts(config: CollectorConfig, name: string): AccountSource[] {
-    return config.monitoredStacks.map((stackName) => {
-        const ref = new pulumi.StackReference(`${name}-monitored-${stackName}`, { name: stackName });
-        const label = `monitored stack ${stackName}`;
-        const outputs = Object.fromEntries(
-            [STACK_OUTPUTS.accountId, STACK_OUTPUTS.roleArn, STACK_OUTPUTS.externalId, STACK_OUTPUTS.regions, STACK_OUTPUTS.bucketName]
-                .map((output) => [output, ref.getOutput(output)]),
-        );
-        const account = pulumi.secret(pulumi.all(outputs).apply((values) => {
-            const { account: found, problems } = monitoredAccountFromOutputs(values);
-            if (!found) throw new Error(`${label}: ${problems.join("; ")}.`);
-            return { ...found, collectionInterval: config.collectionInterval };
-        }));
-        const roleArn = ref.getOutput(STACK_OUTPUTS.roleArn).apply((arn: unknown) => {
-            if (typeof arn !== "string") throw new Error(`${label}: output ${STACK_OUTPUTS.roleArn} is missing.`);
-            return arn;
-        });
-        return { key: `stack-${stackName}`, label, roleArn, account };
-    });
+const AGENT_OUTPUTS = [STACK_OUTPUTS.accountId, STACK_OUTPUTS.roleArn, STACK_OUTPUTS.externalId, STACK_OUTPUTS.regions, STACK_OUTPUTS.bucketName];
+
+/** One account from its outputs (a stack's own, or one entry of a stack of several accounts' `accounts`). */
+function accountSource(config: CollectorConfig, key: string, label: string, outputs: pulumi.Output<Record<string, unknown>>): AccountSource {
+    const account = pulumi.secret(outputs.apply((values) => {
+        const { account: found, problems } = monitoredAccountFromOutputs(values);
+        if (!found) throw new Error(`${label}: ${problems.join("; ")}.`);
+        return { ...found, collectionInterval: config.collectionInterval };
+    }));
+    // Read beside the ExternalId, but not a secret: it names the account's parameter and policy.
+    const roleArn = pulumi.unsecret(outputs.apply((values) => {
+        const arn = values[STACK_OUTPUTS.roleArn];
+        if (typeof arn !== "string") throw new Error(`${label}: output ${STACK_OUTPUTS.roleArn} is missing.`);
+        return arn;
+    }));
+    return { key, label, roleArn, account };
+}
+
+/** Accounts read from a monitored-account stack: its outputs, as `agent-config --outputs` reads them. */
+function stackAccounts(config: CollectorConfig, { stackName, ref, accountIds }: MonitoredStack): AccountSource[] {
+    const label = `monitored stack ${stackName}`;
+    if (accountIds === undefined) {
+        const outputs = pulumi.all(Object.fromEntries(AGENT_OUTPUTS.map((output) => [output, ref.getOutput(output)])));
+        return [accountSource(config, `stack-${stackName}`, label, outputs as pulumi.Output<Record<string, unknown>>)];
+    }
+    const accounts = ref.getOutput(MULTI_ACCOUNT_STACK_OUTPUTS.accounts);
+    return accountIds.map((id) => accountSource(config, `stack-${stackName}-${id}`, `${label}, account ${id}`,
+        accounts.apply((all: unknown) => {
+            const entry = (all as Record<string, unknown> | undefined)?.[id];
+            if (!entry || typeof entry !== "object") throw new Error(`${label}: output ${MULTI_ACCOUNT_STACK_OUTPUTS.accounts} has no account ${id}, which ${MULTI_ACCOUNT_STACK_OUTPUTS.accountIds} lists.`);
+            return entry as Record<string, unknown>;
+        })));
 }

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { gunzipSync } from "zlib";
-import { collectorProgram } from "../collector/program";
+import { collectorProgram, readMonitoredStacks } from "../collector/program";
 import { unwrapSecrets, valueOf } from "../cli/mock-engine";
 import { EXTERNAL_ID_PLACEHOLDER, groupByExternalId, renderAgentConfigFile } from "../model/agent-config";
 import { validateCollectorConfig } from "../model/collector-config";
@@ -100,5 +100,39 @@ describe("monitored stack outputs → collector", function () {
         const template = files.find((f) => f.path.endsWith(`/stackstate-aws-${TEST_WORLD.accountId}.yaml`));
         const [group] = groupByExternalId([monitoredAccountFromOutputs(monitored.outputs).account!]);
         expect(template?.content).to.equal(renderAgentConfigFile(group, { externalId: EXTERNAL_ID_PLACEHOLDER }));
+    });
+
+    it("reads a stack of several accounts through one StackReference: a parameter and an instance per account", async () => {
+        const stackName = "acme/stackstate-aws/organization";
+        const world = installCollectorWorld();
+        const [a, b] = ["555566667777", "888899990000"];
+        const perAccount = (id: string, externalId: string) => ({
+            ...monitored.outputs, accountId: id, roleArn: `arn:aws:iam::${id}:role/StackStateAwsIntegrationRole`, externalId,
+            bucketName: `stackstate-logs-${id}`,
+        });
+        world.stacks[stackName] = {
+            accountIds: [a, b],
+            accounts: { [a]: perAccount(a, "organization-external-id-a-0123"), [b]: perAccount(b, "organization-external-id-b-0123") },
+        };
+        world.subnets["subnet-0123abcd"] = "vpc-0a1b2c3d";
+        const name = uniqueName("collector");
+        const config = validateCollectorConfig({
+            "aws:region": "eu-west-1",
+            [`${NS}stackStateUrl`]: "https://stackstate.example.com/receiver/stsAgent",
+            [`${NS}apiKeyParameter`]: "/stackstate/api-key",
+            [`${NS}subnetIds`]: JSON.stringify(["subnet-0123abcd"]),
+            [`${NS}monitoredStacks`]: JSON.stringify([stackName]),
+        });
+        const stacks = await readMonitoredStacks(config, name);
+        expect(stacks.map((s) => [s.stackName, s.accountIds])).to.deep.equal([[stackName, [a, b]]]);
+        const collector = collectorProgram(config, name, "dev", stacks);
+        expect(await valueOf(collector.monitoredAccountIds)).to.deep.equal([a, b]);
+        await valueOf(collector.autoScalingGroupName);
+        await testEngine().settle();
+        const parameter = (id: string) => unwrapSecrets(testEngine().registrations
+            .find((r) => r.name === `${name}-external-id-stack-${stackName}-${id}`)!.inputs, true) as Record<string, unknown>;
+        expect(parameter(a).value).to.equal("organization-external-id-a-0123");
+        expect(parameter(b).value).to.equal("organization-external-id-b-0123");
+        expect((await valueOf(collector.checkFiles)).map((f) => f.accountIds)).to.deep.equal([[a], [b]]);
     });
 });

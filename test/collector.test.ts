@@ -464,7 +464,8 @@ describe("collector/index.ts", function () {
         pulumi.runtime.setAllConfig(config, [`${NS}accounts`]);
         delete require.cache[indexPath];
         try {
-            const exports = require(indexPath);
+            // The program exports a promise: it reads the monitored stacks before creating anything.
+            const exports = await (require(indexPath) as Promise<Record<string, pulumi.Output<unknown>>>);
             await valueOf(exports.autoScalingGroupName);
             await testEngine().settle();
             return { exports, registered: testEngine().registrations.length - before };

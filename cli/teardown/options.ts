@@ -11,6 +11,11 @@ export interface TeardownFlags {
     wait?: string;
     timeout?: string;
     json?: boolean;
+    /** Every account of a stack config (`--config`) or of a list (`--accounts`): see teardown/accounts.ts. */
+    config?: string;
+    accounts?: string;
+    roleName?: string;
+    accountConcurrency?: string;
 }
 
 export interface TeardownInput {

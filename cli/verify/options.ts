@@ -22,6 +22,12 @@ export interface VerifyFlags {
     accountId?: string;
     permissions?: string;
     json?: boolean;
+    /** Without --deployer-role-arn, --config (a stack config) or --accounts (a list): every account, see verify/accounts.ts. */
+    accounts?: string;
+    /** The role assumed in each account: deploy (default) or integration. */
+    assume?: string;
+    roleName?: string;
+    accountConcurrency?: string;
 }
 
 export interface VerifyInput {

@@ -1,7 +1,7 @@
 /** Everything `verify` shows a user: progress lines (stderr), the summary, and the JSON document. */
 import { CheckResult, CheckStatus } from "./checks";
 
-const LABELS: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", warn: "WARN", skip: "SKIP", error: "ERROR" };
+export const LABELS: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", warn: "WARN", skip: "SKIP", error: "ERROR" };
 
 /** The `--json` document: `{ "checks": [{ "id", "region", "status", "message" }] }`. */
 export function renderJson(results: readonly CheckResult[]): string {

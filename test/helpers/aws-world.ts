@@ -66,6 +66,8 @@ export interface WorldBreaks {
 }
 
 export interface WorldSpec {
+    /** The account the clients' credentials are in. Default: moto's own. */
+    accountId?: string;
     regions: string[];
     mainRegion?: string;
     externalId: string;
@@ -103,7 +105,7 @@ export function firehoseObjectKey(prefix: string, at: Date): string {
 }
 
 export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promise<World> {
-    const accountId = MOTO_ACCOUNT_ID;
+    const accountId = spec.accountId ?? MOTO_ACCOUNT_ID;
     const mainRegion = spec.mainRegion ?? spec.regions[0];
     const breaks = spec.breaks ?? {};
     const bucket = logsBucketName(accountId);
@@ -147,7 +149,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
         }
     }));
 
-    if (!breaks.noBucket) await buildBucket(clients(mainRegion).s3, bucket, mainRegion, keyArns[mainRegion], breaks);
+    if (!breaks.noBucket) await buildBucket(clients(mainRegion).s3, accountId, mainRegion, keyArns[mainRegion], breaks);
     if (breaks.cloudTrail !== "none") await buildTrail(clients(mainRegion), mainRegion, breaks.cloudTrail);
 
     const vpcs: Record<string, string[]> = {};
@@ -165,8 +167,9 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
 }
 
 async function buildBucket(
-    s3: ReturnType<ClientFactory>["s3"], bucket: string, region: string, keyArn: string | undefined, breaks: WorldBreaks,
+    s3: ReturnType<ClientFactory>["s3"], accountId: string, region: string, keyArn: string | undefined, breaks: WorldBreaks,
 ): Promise<void> {
+    const bucket = logsBucketName(accountId);
     await s3.send(new CreateBucketCommand({
         Bucket: bucket,
         ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
@@ -208,7 +211,7 @@ async function buildBucket(
             PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
         }));
     }
-    const policy = logsBucketPolicy({ partition, accountId: MOTO_ACCOUNT_ID, bucketName: bucket });
+    const policy = logsBucketPolicy({ partition, accountId, bucketName: bucket });
     policy.Statement = policy.Statement.filter((s) => s.Sid !== "DenyInsecureTransport");
     await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: json(policy) }));
 }

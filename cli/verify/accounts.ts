@@ -1,0 +1,180 @@
+/**
+ * `verify --config FILE` / `verify --accounts FILE`: the single-account verify, run in every
+ * account with credentials from a role assumed there, a few accounts at once. An account whose
+ * role cannot be assumed, or whose run breaks, is reported as such; the others still run.
+ */
+import { EXIT, ExitCode, UsageError } from "../exit-codes";
+import { ClientFactory } from "../aws/clients";
+import { classifyAwsError, describeAwsFailure } from "../aws/errors";
+import { parseIntegerFlag, parseRoleArn, parseTimeout, RoleArn } from "../aws/input";
+import { externalIdSyntaxProblems } from "../../model";
+import { assumedRoleCredentials, CredentialsProvider, forEachAccount } from "../org/assume";
+import { AccountTarget, readTargets } from "../org/targets";
+import { CheckStatus, GLOBAL_REGION } from "./checks";
+import { DEFAULT_REGION_CONCURRENCY, VerifyFlags, VerifyInput } from "./options";
+import { LABELS as LABEL } from "./render";
+import { runVerify, VerifyDeps } from "./run";
+
+/** Accounts verified at once: each already runs its regions in parallel. */
+export const DEFAULT_ACCOUNT_CONCURRENCY = 10;
+const MAX_ACCOUNT_CONCURRENCY = 32;
+
+/** The check an account reports when its role cannot be assumed: nothing else could be evaluated. */
+export const ACCOUNT_ACCESS_CHECK_ID = "account-access";
+
+export interface AccountCheck {
+    id: string;
+    region: string;
+    status: CheckStatus;
+    message: string;
+}
+
+export interface AccountVerdict {
+    accountId: string;
+    /** The worst of its checks: fail, then error, then warn, else pass. */
+    status: CheckStatus;
+    checks: AccountCheck[];
+}
+
+export interface AccountsVerifyDeps extends Pick<VerifyDeps, "actionCatalog" | "now"> {
+    /** The caller's clients: STS for AssumeRole, and an account's clients when no role is assumed in it. */
+    base: ClientFactory;
+    /** Clients signing with the given credentials. */
+    clientsWith: (credentials: CredentialsProvider, accountId: string) => ClientFactory & { destroy?(): void };
+    /** For the AssumeRole probes (`--agent-profile`). */
+    agentClients?: ClientFactory;
+    /** Called as each account finishes (progress). */
+    onAccount?: (verdict: AccountVerdict, done: number, total: number) => void;
+}
+
+export interface AccountsVerifyInput {
+    targets: (AccountTarget & { externalId: string; role: RoleArn })[];
+    /** Assume the integration role itself (with its ExternalId) rather than the deploy role. */
+    assumeIntegrationRole: boolean;
+    regionConcurrency: number;
+    accountConcurrency: number;
+    /** Per attempt of each AWS call (`--timeout`). */
+    timeoutSeconds: number;
+}
+
+const RANK: Record<CheckStatus, number> = { pass: 0, skip: 0, warn: 1, error: 2, fail: 3 };
+
+export function worstStatus(statuses: readonly CheckStatus[]): CheckStatus {
+    return statuses.reduce<CheckStatus>((worst, s) => (RANK[s] > RANK[worst] ? s : worst), "pass");
+}
+
+/** The worst account decides: 1 if any check failed, else 3 if any could not be evaluated, else 0. */
+export function accountsExitCode(verdicts: readonly AccountVerdict[]): ExitCode {
+    const worst = worstStatus(verdicts.map((v) => v.status));
+    return worst === "fail" ? EXIT.failed : worst === "error" ? EXIT.undetermined : EXIT.ok;
+}
+
+export function parseAccountsVerifyFlags(flags: VerifyFlags): AccountsVerifyInput {
+    const misplaced = (["roleArn", "mainRegion"] as const).filter((k) => flags[k] !== undefined);
+    if (misplaced.length > 0) {
+        throw new UsageError(`${misplaced.map((k) => (k === "roleArn" ? "--role-arn" : "--main-region")).join(" and ")} name one account; with --config or --accounts each account's come from the file`);
+    }
+    if (flags.assume !== undefined && !["deploy", "integration"].includes(flags.assume)) {
+        throw new UsageError(`--assume must be deploy or integration, got '${flags.assume}'`);
+    }
+    const problems: string[] = [];
+    if (flags.externalId !== undefined) problems.push(...externalIdSyntaxProblems(flags.externalId).map((p) => `--external-id ${p}`));
+    const regionConcurrency = flags.concurrency === undefined ? { value: DEFAULT_REGION_CONCURRENCY, problems: [] } : parseIntegerFlag("--concurrency", flags.concurrency, 1, 64);
+    const accountConcurrency = flags.accountConcurrency === undefined
+        ? { value: DEFAULT_ACCOUNT_CONCURRENCY, problems: [] }
+        : parseIntegerFlag("--account-concurrency", flags.accountConcurrency, 1, MAX_ACCOUNT_CONCURRENCY);
+    const timeout = parseTimeout(flags.timeout);
+    problems.push(...regionConcurrency.problems, ...accountConcurrency.problems, ...timeout.problems);
+    if (problems.length > 0) throw new UsageError(`invalid input:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+
+    const targets = readTargets(flags).map((t) => {
+        const externalId = t.externalId ?? flags.externalId;
+        if (externalId === undefined) {
+            problems.push(`account ${t.accountId}: its ExternalId is not in the file (encrypted, or generated by the program): pass --external-id, or use --accounts with the stack's outputs (pulumi stack output --json --show-secrets)`);
+        } else {
+            problems.push(...externalIdSyntaxProblems(externalId).map((p) => `account ${t.accountId}: its ExternalId ${p}`));
+        }
+        const role = parseRoleArn(`account ${t.accountId}: roleArn`, t.roleArn);
+        problems.push(...role.problems);
+        if (role.value && role.value.accountId !== t.accountId) problems.push(`account ${t.accountId}: roleArn ${t.roleArn} is in another account`);
+        return { ...t, externalId: externalId as string, role: role.value as RoleArn };
+    });
+    if (problems.length > 0) throw new UsageError(`invalid input, nothing was checked:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    return {
+        targets,
+        assumeIntegrationRole: flags.assume === "integration",
+        regionConcurrency: regionConcurrency.value as number,
+        accountConcurrency: accountConcurrency.value as number,
+        timeoutSeconds: timeout.value as number,
+    };
+}
+
+async function verifyOne(target: AccountsVerifyInput["targets"][number], input: AccountsVerifyInput, deps: AccountsVerifyDeps): Promise<AccountVerdict> {
+    const { accountId } = target;
+    const roleToAssume = input.assumeIntegrationRole ? target.roleArn : target.accessRoleArn;
+    let clients: ClientFactory & { destroy?(): void } = deps.base;
+    if (roleToAssume !== undefined) {
+        const credentials = assumedRoleCredentials(deps.base(target.mainRegion).sts, roleToAssume, "stackstate-aws-verify",
+            input.assumeIntegrationRole ? target.externalId : undefined);
+        try {
+            await credentials();
+        } catch (error) {
+            const message = `could not assume ${roleToAssume}: ${describeAwsFailure(classifyAwsError(error))}; nothing in account ${accountId} was checked`;
+            return { accountId, status: "error", checks: [{ id: ACCOUNT_ACCESS_CHECK_ID, region: GLOBAL_REGION, status: "error", message }] };
+        }
+        clients = deps.clientsWith(credentials, target.accountId);
+    }
+    try {
+        const verifyInput: VerifyInput = {
+            role: target.role, externalId: target.externalId, regions: target.regions, mainRegion: target.mainRegion,
+            concurrency: input.regionConcurrency, timeoutSeconds: input.timeoutSeconds,
+        };
+        const checks = await runVerify(verifyInput, { clients, agentClients: deps.agentClients, actionCatalog: deps.actionCatalog, now: deps.now });
+        return { accountId, status: worstStatus(checks.map((c) => c.status)), checks };
+    } finally {
+        if (clients !== deps.base) clients.destroy?.();
+    }
+}
+
+export async function runAccountsVerify(input: AccountsVerifyInput, deps: AccountsVerifyDeps): Promise<AccountVerdict[]> {
+    let done = 0;
+    return forEachAccount(input.targets, input.accountConcurrency, async (target) => {
+        const verdict = await verifyOne(target, input, deps);
+        deps.onAccount?.(verdict, ++done, input.targets.length);
+        return verdict;
+    }, (target, error) => {
+        const verdict: AccountVerdict = {
+            accountId: target.accountId, status: "error",
+            checks: [{ id: ACCOUNT_ACCESS_CHECK_ID, region: GLOBAL_REGION, status: "error", message: `verify broke off: ${error instanceof Error ? error.message : String(error)}` }],
+        };
+        deps.onAccount?.(verdict, ++done, input.targets.length);
+        return verdict;
+    });
+}
+
+/** `{ "accounts": [{ "accountId", "status", "checks": [{ "id", "region", "status", "message" }] }] }` */
+export function renderAccountsJson(verdicts: readonly AccountVerdict[]): string {
+    return `${JSON.stringify({ accounts: verdicts.map(({ accountId, status, checks }) => ({
+        accountId, status, checks: checks.map(({ id, region, status: s, message }) => ({ id, region, status: s, message })),
+    })) }, null, 2)}\n`;
+}
+
+/** A table of accounts, then every account's checks that did not pass. */
+export function renderAccountsHuman(verdicts: readonly AccountVerdict[]): string {
+    const counts = (v: AccountVerdict, s: CheckStatus) => String(v.checks.filter((c) => c.status === s).length);
+    const header = ["ACCOUNT", "STATUS", "PASS", "FAIL", "WARN", "SKIP", "ERROR"];
+    const rows = verdicts.map((v) => [v.accountId, LABEL[v.status], counts(v, "pass"), counts(v, "fail"), counts(v, "warn"), counts(v, "skip"), counts(v, "error")]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+    const table = [line(header), ...rows.map(line)].join("\n");
+    const details = verdicts.filter((v) => v.status !== "pass").map((v) => {
+        const notPassing = v.checks.filter((c) => c.status !== "pass" && c.status !== "skip");
+        const regionWidth = Math.max(...notPassing.map((c) => c.region.length));
+        const idWidth = Math.max(...notPassing.map((c) => c.id.length));
+        const lines = notPassing.map((c) => `  ${LABEL[c.status].padEnd(5)}  ${c.region.padEnd(regionWidth)}  ${c.id.padEnd(idWidth)}  ${c.message}`);
+        return [`Account ${v.accountId}: ${LABEL[v.status]}`, ...lines].join("\n");
+    });
+    const tally = (s: CheckStatus) => verdicts.filter((v) => v.status === s).length;
+    const summary = `${verdicts.length} accounts: ${tally("pass")} passed, ${tally("fail")} failed, ${tally("warn")} with warnings, ${tally("error")} could not be fully evaluated`;
+    return `StackState AWS integration of ${verdicts.length} account${verdicts.length === 1 ? "" : "s"}\n\n${table}\n${details.map((d) => `\n${d}\n`).join("")}\n${summary}\n`;
+}
