@@ -44,3 +44,15 @@ export function instrumented(factory: ClientFactory, mode: () => Mode, label = "
         },
     });
 }
+
+/**
+ * The three passes: raw moto (recording its answers), moto with `latencyMs` per request, and the
+ * recorded answers with that latency, on which the targets are judged.
+ */
+export function networkPasses(recording: Recording, latencyMs: number): [string, Mode][] {
+    return [
+        ["moto, raw", { latencyMs: 0, record: recording }],
+        [`moto + ${latencyMs} ms per request`, { latencyMs }],
+        [`recorded answers + ${latencyMs} ms per request`, { latencyMs, replay: recording }],
+    ];
+}

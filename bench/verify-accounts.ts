@@ -18,7 +18,7 @@ import { iamRoleArn, INTEGRATION_ROLE_NAME } from "../model";
 import { MOTO_CREDENTIALS, motoEndpoint, resetMoto, stopMoto } from "../test/helpers/moto";
 import { buildWorld, WORLD_EXTERNAL_ID } from "../test/helpers/aws-world";
 import { emulateTrust, fakeSimulator } from "../test/helpers/aws-fakes";
-import { instrumented, Mode, Recording } from "./network";
+import { instrumented, Mode, networkPasses, Recording } from "./network";
 import { DEFAULT_TIMEOUT_SECONDS } from "../cli/aws/timeouts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -76,11 +76,7 @@ async function main(): Promise<void> {
         if (bad.length > 0) throw new Error(`the bench accounts should pass: ${JSON.stringify(bad.map((b) => b.checks.filter((c) => c.status !== "pass")))}`);
         return elapsed;
     };
-    const passes: [string, Mode][] = [
-        ["moto, raw", { latencyMs: 0, record: recording }],
-        [`moto + ${LATENCY_MS} ms per request`, { latencyMs: LATENCY_MS }],
-        [`recorded answers + ${LATENCY_MS} ms per request`, { latencyMs: LATENCY_MS, replay: recording }],
-    ];
+    const passes = networkPasses(recording, LATENCY_MS);
     let ratio = Infinity;
     for (const [label, passMode] of passes) {
         mode = passMode;

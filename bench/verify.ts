@@ -21,7 +21,7 @@ import { runVerify } from "../cli/verify/run";
 import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, resetMoto, stopMoto } from "../test/helpers/moto";
 import { buildWorld, WORLD_EXTERNAL_ID } from "../test/helpers/aws-world";
 import { emulateTrust, fakeSimulator } from "../test/helpers/aws-fakes";
-import { instrumented, Mode, Recording } from "./network";
+import { instrumented, Mode, networkPasses, Recording } from "./network";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const REGIONS = REGIONS_BY_PARTITION.aws.filter((r) => r.startsWith("eu-") || r.startsWith("us-") || r.startsWith("ap-")).slice(0, 17);
@@ -55,11 +55,7 @@ async function main(): Promise<void> {
     const recording: Recording = new Map();
     let mode: Mode = { latencyMs: 0, record: recording };
     const factory = instrumented(clients, () => mode);
-    const passes: [string, Mode][] = [
-        ["moto, raw", { latencyMs: 0, record: recording }],
-        [`moto + ${LATENCY_MS} ms per request`, { latencyMs: LATENCY_MS }],
-        [`recorded answers + ${LATENCY_MS} ms per request`, { latencyMs: LATENCY_MS, replay: recording }],
-    ];
+    const passes = networkPasses(recording, LATENCY_MS);
     let ratio = Infinity;
     for (const [label, passMode] of passes) {
         mode = passMode;
