@@ -150,7 +150,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     }));
 
     if (!breaks.noBucket) await buildBucket(clients(mainRegion).s3, accountId, mainRegion, keyArns[mainRegion], breaks);
-    if (breaks.cloudTrail !== "none") await buildTrail(clients(mainRegion), mainRegion, breaks.cloudTrail);
+    if (breaks.cloudTrail !== "none") await buildTrail(clients(mainRegion), accountId, mainRegion, breaks.cloudTrail);
 
     const vpcs: Record<string, string[]> = {};
     await Promise.all(spec.regions.map(async (region) => {
@@ -217,8 +217,9 @@ async function buildBucket(
 }
 
 /** The account's audit trail, in its own bucket, as most accounts have one. */
-async function buildTrail(aws: ReturnType<ClientFactory>, region: string, state: WorldBreaks["cloudTrail"]): Promise<void> {
-    const bucket = `audit-trail-${MOTO_ACCOUNT_ID}`;
+async function buildTrail(aws: ReturnType<ClientFactory>, accountId: string, region: string, state: WorldBreaks["cloudTrail"]): Promise<void> {
+    // Bucket names are global: one trail bucket per account of a multi-account world.
+    const bucket = `audit-trail-${accountId}`;
     await aws.s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }) }));
     await aws.cloudtrail.send(new CreateTrailCommand({ Name: "audit", S3BucketName: bucket, IsMultiRegionTrail: state !== "homeRegionOnly" }));
     if (state !== "stopped") await aws.cloudtrail.send(new StartLoggingCommand({ Name: "audit" }));
