@@ -13,7 +13,7 @@ import {
     ListRootsCommand, MoveAccountCommand, OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { accountsCommand, AccountsFlags } from "../cli/accounts";
-import { UsageError } from "../cli/exit-codes";
+import { usageErrorOf } from "./helpers/usage-error";
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEndpoint, resetMoto } from "./helpers/moto";
 
 interface Org {
@@ -47,15 +47,7 @@ describe("stackstate-aws accounts --from-organization", function () {
         return { code, stdout, stderr };
     }
 
-    async function usageError(flags: AccountsFlags): Promise<string> {
-        try {
-            await run(flags);
-        } catch (error) {
-            expect(error).to.be.instanceOf(UsageError);
-            return (error as Error).message;
-        }
-        throw new Error("expected a UsageError");
-    }
+    const usageError = (flags: AccountsFlags) => usageErrorOf(() => run(flags));
 
     before(async () => {
         endpoint = await motoEndpoint();

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { agentConfigCommand, AgentConfigFlags } from "../cli/agent-config";
-import { UsageError } from "../cli/exit-codes";
+import { usageErrorOf } from "./helpers/usage-error";
 import { agentConfigProblems, renderAgentConfig } from "../model/agent-config";
 import { KNOWN_REGIONS } from "../model/regions";
 
@@ -30,15 +30,7 @@ async function run(flags: AgentConfigFlags): Promise<{ code: number; stdout: str
     return { code, stdout, stderr };
 }
 
-async function usageError(flags: AgentConfigFlags): Promise<string> {
-    try {
-        await run(flags);
-    } catch (error) {
-        expect(error).to.be.instanceOf(UsageError);
-        return (error as Error).message;
-    }
-    throw new Error("expected a UsageError");
-}
+const usageError = (flags: AgentConfigFlags) => usageErrorOf(() => run(flags));
 
 describe("stackstate-aws agent-config", () => {
     let dir: string;
