@@ -4,14 +4,32 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { FLOW_LOG_SETTINGS, VpcSelection, vpcSelectionProblem } from "../model";
+import { FLOW_LOG_SETTINGS, FlowLogSelection, VpcSelection, vpcSelection, vpcSelectionProblem } from "../model";
 import { managedTags, componentOptions, typeToken } from "./common";
 
-export interface FlowLogsArgs extends VpcSelection {
+/** Where a region's flow logs go, however their VPCs are chosen. */
+export interface FlowLogsDelivery {
     /** The logs bucket ARN; no sub-folder (the Agent expects AWS's default keys). */
     readonly bucketArn: pulumi.Input<string>;
     /** Tags, merged with managed-by: stackstate-aws. */
     readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+/**
+ * The VPCs as `vpcIds` or `allVpcs`, as every language gives them, or as `vpcs` (VPC ids, or "all"),
+ * as TypeScript programs gave them before the component package: those keep working unchanged, an
+ * empty `vpcs` list included (no flow logs).
+ */
+export interface FlowLogsArgs extends VpcSelection, FlowLogsDelivery {
+    /** VPC ids, or "all" for every VPC the region's provider finds at deployment. Instead of vpcIds or allVpcs. */
+    readonly vpcs?: FlowLogSelection;
+}
+
+/** The selection the args make, or why they make none. */
+function selectionOf(args: FlowLogsArgs): VpcSelection | string {
+    if (args.vpcs === undefined) return vpcSelectionProblem(args) ?? args;
+    if (args.vpcIds !== undefined || args.allVpcs !== undefined) return "must set vpcs, or vpcIds or allVpcs, not both";
+    return vpcSelection(args.vpcs);
 }
 
 /**
@@ -23,19 +41,14 @@ export class FlowLogs extends pulumi.ComponentResource {
     readonly flowLogIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: FlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problem = vpcSelectionProblem(args);
-        if (problem) throw new Error(`Invalid arguments for FlowLogs '${name}': ${problem}.`);
+        const selection = selectionOf(args);
+        if (typeof selection === "string") throw new Error(`Invalid arguments for FlowLogs '${name}': ${selection}.`);
         super(typeToken("FlowLogs"), name, {}, componentOptions("FlowLogs", opts));
         const tags = managedTags(args.tags);
 
-        // Discovery is the only provider invoke on the per-region path, and only when asked for.
         // Flow logs are keyed by VPC id so adding or removing a VPC leaves the others untouched.
-        const vpcIds = args.allVpcs
-            ? aws.ec2.getVpcsOutput({}, { parent: this }).ids
-            : pulumi.output(args.vpcIds ?? []);
-
-        this.flowLogIds = vpcIds.apply((ids) => {
-            const logs = ids.map((vpcId) => new aws.ec2.FlowLog(`${name}-${vpcId}`, {
+        const flowLogsOf = (vpcIds: string[]) => {
+            const logs = vpcIds.map((vpcId) => new aws.ec2.FlowLog(`${name}-${vpcId}`, {
                 vpcId,
                 logDestinationType: "s3",
                 logDestination: args.bucketArn,
@@ -48,8 +61,15 @@ export class FlowLogs extends pulumi.ComponentResource {
                 },
                 tags,
             }, { parent: this }));
-            return pulumi.all(Object.fromEntries(ids.map((vpcId, i) => [vpcId, logs[i].id])));
-        });
+            return pulumi.all(Object.fromEntries(vpcIds.map((vpcId, i) => [vpcId, logs[i].id])));
+        };
+
+        // Listed VPCs are created here, so a preview shows them and they take part in dependency
+        // tracking. Only discovery must wait for the region's answer: the one provider invoke on the
+        // per-region path, and only when asked for.
+        this.flowLogIds = selection.allVpcs
+            ? aws.ec2.getVpcsOutput({}, { parent: this }).ids.apply(flowLogsOf)
+            : flowLogsOf(selection.vpcIds ?? []);
         this.registerOutputs({ flowLogIds: this.flowLogIds });
     }
 }

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
     agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
-    NameOverrides, partitionOf, PermissionSet, regionNames, VpcSelection, vpcSelectionProblems,
+    FlowLogSelection, NameOverrides, partitionOf, PermissionSet, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
 import { componentOptions, typeToken } from "./common";
 import { IntegrationRole } from "./integration-role";
@@ -16,7 +16,11 @@ import { RegionKey } from "./region-key";
 import { EventPipeline } from "./event-pipeline";
 import { FlowLogs } from "./flow-logs";
 
-export interface StackStateAwsIntegrationArgs {
+/**
+ * Every argument of StackStateAwsIntegration but flowLogs: the one whose TypeScript form takes a
+ * union (see StackStateAwsIntegrationArgs), which the component package's schema cannot carry.
+ */
+export interface StackStateAwsIntegrationSettings {
     /** Regions whose events are captured; one pipeline each. */
     readonly regions: string[];
     /** Region of the role and bucket. Default: the first of regions. */
@@ -29,8 +33,6 @@ export interface StackStateAwsIntegrationArgs {
     readonly accountId?: pulumi.Input<string>;
     /** Shared secret for AssumeRole. Default: a random 48-character one, exported as a secret. */
     readonly externalId?: pulumi.Input<string>;
-    /** VPC flow logs to the logs bucket, per region (each one of regions): listed VPC ids, or every VPC found at deployment. Default: none. */
-    readonly flowLogs?: Record<string, VpcSelection>;
     /** Managed policy set as the permissions boundary of every role. Default: none. */
     readonly permissionsBoundaryArn?: pulumi.Input<string>;
     /** IAM path of every role and policy. Default: /. */
@@ -45,6 +47,16 @@ export interface StackStateAwsIntegrationArgs {
     readonly deployRoleArn?: pulumi.Input<string>;
     /** AWS names instead of this package's, for adopted resources. Default: this package's names. */
     readonly names?: NameOverrides;
+}
+
+/**
+ * The arguments of StackStateAwsIntegration. flowLogs takes each region's VPCs as `{ vpcIds }` or
+ * `{ allVpcs: true }`, as every language gives them, or as VPC ids or "all", as TypeScript programs
+ * gave them before the component package: those keep working unchanged.
+ */
+export interface StackStateAwsIntegrationArgs extends StackStateAwsIntegrationSettings {
+    /** VPC flow logs to the logs bucket, per region (each one of regions): VPC ids or "all", or a VpcSelection. Default: none. */
+    readonly flowLogs?: Record<string, FlowLogSelection | VpcSelection>;
 }
 
 /** The Agent's `instances` entry for this account in aws_topology's conf.yaml. */
@@ -93,7 +105,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
 
     constructor(name: string, args: StackStateAwsIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad layout must not register even the component.
-        const problems = [...integrationShapeProblems(args), ...vpcSelectionProblems(args.flowLogs)];
+        const problems = [...integrationShapeProblems(args), ...vpcSelectionProblems(selectionObjects(args.flowLogs))];
         if (problems.length > 0) {
             throw new Error(`Invalid arguments for StackStateAwsIntegration '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
         }
@@ -178,7 +190,8 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
         }
 
         for (const [region, selection] of Object.entries(args.flowLogs ?? {})) {
-            new FlowLogs(`${name}-flow-logs-${region}`, { ...selection, bucketArn: bucket.bucketArn, tags }, inRegion(region));
+            const vpcs = isFlowLogSelection(selection) ? { vpcs: selection } : selection;
+            new FlowLogs(`${name}-flow-logs-${region}`, { ...vpcs, bucketArn: bucket.bucketArn, tags }, inRegion(region));
         }
 
         this.roleArn = role.roleArn;
@@ -199,4 +212,16 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
             agentInstance: this.agentInstance,
         });
     }
+}
+
+function isFlowLogSelection(selection: FlowLogSelection | VpcSelection): selection is FlowLogSelection {
+    return selection === "all" || Array.isArray(selection);
+}
+
+/**
+ * The regions whose VPCs are given as objects: only those are checked here. VPC ids or "all" were
+ * taken as they are before the component package (an empty list meaning no flow logs) and still are.
+ */
+function selectionObjects(flowLogs: StackStateAwsIntegrationArgs["flowLogs"]): Record<string, VpcSelection> {
+    return Object.fromEntries(Object.entries(flowLogs ?? {}).filter((entry): entry is [string, VpcSelection] => !isFlowLogSelection(entry[1])));
 }

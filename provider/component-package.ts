@@ -5,6 +5,8 @@
  */
 import * as path from "path";
 import { ComponentProvider, ComponentProviderOptions } from "@pulumi/pulumi/provider/experimental";
+// First of the package's own imports: Pulumi's inference takes these declarations (see that file).
+import type {} from "./package-faces";
 import { PACKAGE_NAME } from "../model";
 import {
     AgentInstanceProfile, EventPipeline, FlowLogs, IntegrationRole, LogsBucket, RegionKey, StackStateAwsIntegration,

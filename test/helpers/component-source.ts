@@ -8,7 +8,11 @@ import * as path from "path";
 import * as ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SOURCES = ["components", "model"].flatMap((dir) =>
+/**
+ * provider/ first: as Pulumi's inference does, the first declaration of a name wins, and the
+ * package's declarations there stand for two components' TypeScript classes.
+ */
+const SOURCES = ["provider", "components", "model"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".ts")).map((f) => path.join(ROOT, dir, f)));
 
 const parsed = new Map<string, ts.SourceFile>();
@@ -29,7 +33,7 @@ function declaration<T extends ts.Node>(name: string, is: (node: ts.Node) => nod
             if (is(statement) && (statement as unknown as { name?: ts.Identifier }).name?.text === name) return statement;
         }
     }
-    throw new Error(`no declaration of ${name} in components/ or model/`);
+    throw new Error(`no declaration of ${name} in provider/, components/ or model/`);
 }
 
 export function docComment(node: ts.Node): string | undefined {
@@ -65,7 +69,7 @@ function schemaType(node: ts.TypeNode, plain: boolean): Record<string, unknown> 
     }
     if (ts.isArrayTypeNode(node)) return mark({ type: "array", items: schemaType(node.elementType, plain) });
     if (!ts.isTypeReferenceNode(node)) throw new Error(`no schema type for '${node.getText()}'`);
-    const name = node.typeName.getText();
+    const name = unqualified(node.typeName.getText());
     const [argument, second] = node.typeArguments ?? [];
     if (name === "pulumi.Input" || name === "pulumi.Output") return schemaType(argument, false);
     if (name === "Record") return mark({ type: "object", additionalProperties: schemaType(second, plain) });
@@ -83,10 +87,15 @@ function property(member: ts.PropertySignature | ts.PropertyDeclaration, plain: 
     };
 }
 
+/** A name without the namespace of this package's own modules (`components.AgentInstance`); pulumi's and aws's kept. */
+function unqualified(name: string): string {
+    return /^(pulumi|aws)\./.test(name) ? name : name.split(".").pop()!;
+}
+
 /** An interface's properties, its extended interfaces' included. */
 export function interfaceProperties(name: string): DeclaredProperty[] {
     const node = declaration(name, ts.isInterfaceDeclaration);
-    const inherited = (node.heritageClauses ?? []).flatMap((clause) => clause.types.flatMap((t) => interfaceProperties(t.expression.getText())));
+    const inherited = (node.heritageClauses ?? []).flatMap((clause) => clause.types.flatMap((t) => interfaceProperties(unqualified(t.expression.getText()))));
     const own = node.members.filter(ts.isPropertySignature).map((m) => property(m, true));
     return [...own, ...inherited];
 }
