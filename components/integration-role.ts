@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import {
     accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName,
     integrationTrustPolicy, NameOverrides, packStatements, Partition, PermissionSet, PERMISSIONS_TAG_KEY, policySize, readStatements,
+    REGIONS_BY_PARTITION,
 } from "../model";
 import { managedTags, componentOptions, typeToken } from "./common";
 
@@ -15,8 +16,8 @@ export interface IntegrationRoleArgs {
     readonly accountId: pulumi.Input<string>;
     /** Partition of the account's regions. Default: aws. */
     readonly partition?: Partition;
-    /** Region of the logs bucket and its key (the role may decrypt through S3 there). */
-    readonly mainRegion: string;
+    /** Region of the logs bucket and its key (the role may decrypt through S3 there). Default: the region of the component's provider. */
+    readonly mainRegion?: string;
     /** Shared secret the Agent presents; required with StringEquals. */
     readonly externalId: pulumi.Input<string>;
     /** Roles allowed to assume this role. Default: none (then agentAccountId is required). */
@@ -81,13 +82,16 @@ export class IntegrationRole extends pulumi.ComponentResource {
 
         // Resources must be declared before the account id is known, so the number of policies is
         // decided with a stand-in id: account ids have a fixed length, so the packing is the same.
-        const statements = (accountId: string) => readStatements({
-            partition, accountId, mainRegion: args.mainRegion, apiGatewayAccess: args.apiGatewayAccess, permissions: args.permissions,
+        // Without mainRegion (its provider's region is read at deployment) the stand-in is the
+        // partition's longest region name; a test shows every region packs the same.
+        const statements = (accountId: string, mainRegion: string) => readStatements({
+            partition, accountId, mainRegion, apiGatewayAccess: args.apiGatewayAccess, permissions: args.permissions,
         });
-        const count = packReadStatements(statements(STAND_IN_ACCOUNT)).length;
-        const documents = pulumi.output(args.accountId).apply((account) => {
-            const docs = packReadStatements(statements(account));
-            if (docs.length !== count) throw new Error(`Account id '${account}' changed the size of the read policies.`);
+        const count = packReadStatements(statements(STAND_IN_ACCOUNT, args.mainRegion ?? standInRegion(partition))).length;
+        const mainRegion = args.mainRegion ?? aws.getRegionOutput({}, { parent: this }).region;
+        const documents = pulumi.all([args.accountId, mainRegion]).apply(([account, region]) => {
+            const docs = packReadStatements(statements(account, region));
+            if (docs.length !== count) throw new Error(`Account id '${account}' in region '${region}' changed the size of the read policies.`);
             return docs;
         });
         if (count > IAM_LIMITS.managedPoliciesPerRole) {
@@ -115,6 +119,11 @@ export class IntegrationRole extends pulumi.ComponentResource {
 }
 
 const STAND_IN_ACCOUNT = "000000000000";
+
+/** The partition's longest region name: what the policies are sized with while the region is unknown. */
+function standInRegion(partition: Partition): string {
+    return [...REGIONS_BY_PARTITION[partition]].sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+}
 
 /** The read statements packed into managed policies, each within IAM's size limit. */
 function packReadStatements(statements: ReturnType<typeof readStatements>) {

@@ -1,12 +1,15 @@
 /**
  * The components' TypeScript arguments as programs wrote them before the component package: flow
- * logs as VPC ids or "all". They must keep building exactly what the package's forms build, and
- * the package's forms (`vpcIds`, `allVpcs`) what other languages send.
+ * logs as VPC ids or "all", an IntegrationRole without mainRegion. They must keep building what
+ * they built, and the same as the package's forms (`vpcIds`, `allVpcs`) other languages send.
  */
 import { expect } from "chai";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FlowLogs, FlowLogsArgs, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
+import { FlowLogs, FlowLogsArgs, IntegrationRole, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
+import {
+    API_GATEWAY_ACCESS_LEVELS, IAM_LIMITS, packStatements, Partition, PERMISSION_SETS, PolicyDocument, readStatements, REGIONS_BY_PARTITION,
+} from "../model";
 import { unwrapSecrets, valueOf } from "../cli/mock-engine";
 import { testEngine, uniqueName } from "./helpers/engine";
 import { TEST_WORLD } from "./helpers/world";
@@ -96,5 +99,33 @@ describe("FlowLogs of listed VPCs", () => {
         // Discovery is the one case that must wait for AWS's answer.
         const discovering = new FlowLogs(`${name}-all`, { bucketArn: BUCKET_ARN, allVpcs: true }, { provider });
         expect(childrenOf(discovering).filter((c) => c instanceof aws.ec2.FlowLog)).to.have.length(0);
+    });
+});
+
+describe("IntegrationRole without mainRegion, as it was built before the role could decrypt logs", () => {
+    it("decrypts through S3 of its provider's region", async () => {
+        const name = uniqueName("role-alone");
+        const role = new IntegrationRole(name, {
+            accountId: TEST_WORLD.accountId, externalId: "forms-external-id-0123456789", agentAccountId: "210987654321",
+        }, { provider: new aws.Provider(`${name}-provider`, { region: "ap-southeast-2" }) });
+        await valueOf(role.roleArn);
+        await testEngine().settle();
+        const policies = testEngine().descendantsOf(await valueOf(role.urn)).filter((r) => r.type === "aws:iam/policy:Policy");
+        const conditions = policies.flatMap((p) => (JSON.parse(unwrapSecrets(p.inputs.policy, true) as string) as PolicyDocument).Statement)
+            .filter((s) => s.Sid === "LogsKeyDecrypt").map((s) => s.Condition);
+        expect(conditions).to.deep.equal([{ StringEquals: { "kms:ViaService": "s3.ap-southeast-2.amazonaws.com" } }]);
+    });
+
+    it("needs no region to size its policies: every region of a partition packs into as many", () => {
+        for (const [partition, regions] of Object.entries(REGIONS_BY_PARTITION) as [Partition, readonly string[]][]) {
+            for (const permissions of PERMISSION_SETS) {
+                for (const apiGatewayAccess of API_GATEWAY_ACCESS_LEVELS) {
+                    const counts = new Set(regions.map((mainRegion) => packStatements(
+                        readStatements({ partition, accountId: TEST_WORLD.accountId, mainRegion, permissions, apiGatewayAccess }),
+                        IAM_LIMITS.managedPolicyChars).length));
+                    expect([...counts], `${partition}, ${permissions}, ${apiGatewayAccess}`).to.have.length(1);
+                }
+            }
+        }
     });
 });
