@@ -1,4 +1,4 @@
-/** `stackstate-aws teardown`: the seeds' manual uninstall as one idempotent command (see docs/verify-teardown.md). */
+/** `stackstate-aws teardown`: StackState's manual uninstall as one idempotent command (see docs/verify-teardown.md). */
 import { CommandError, EXIT, ExitCode, UsageError } from "./exit-codes";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";

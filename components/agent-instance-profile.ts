@@ -1,5 +1,5 @@
 /**
- * The role an EC2 host runs as to collect for StackState (REFERENCE §7): trusted by EC2, allowed
+ * The role an EC2 host runs as to collect for StackState (docs/stackstate-integration.md#the-agent-side): trusted by EC2, allowed
  * `sts:AssumeRole` on the integration role of the monitored accounts, held by an instance
  * profile. Serves the collector's Agent and a StackState server on EC2 (its `use-role` option).
  */

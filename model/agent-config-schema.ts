@@ -1,5 +1,5 @@
 /**
- * JSON schemas around the Agent's `aws_topology` check (REFERENCE §7):
+ * JSON schemas around the Agent's `aws_topology` check (docs/stackstate-integration.md#the-agent-side):
  * - AWS_TOPOLOGY_CHECK_SCHEMA: the options the check reads from `conf.d/aws_topology.d/*.yaml`;
  *   every rendered file is validated against it before it is written anywhere.
  * - MONITORED_ACCOUNT_SCHEMA: one monitored account as this package describes it (camelCase),

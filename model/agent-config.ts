@@ -1,5 +1,5 @@
 /**
- * The one renderer of the Agent's `aws_topology` check configuration (REFERENCE §7), used by the
+ * The one renderer of the Agent's `aws_topology` check configuration (docs/stackstate-integration.md#the-agent-side), used by the
  * collector's user data and by `stackstate-aws agent-config`.
  *
  * `external_id` lives in `init_config`, so one file holds one ExternalId: accounts are grouped by

@@ -1,11 +1,11 @@
-/** The Agent host's permission to assume the integration role (REFERENCE §7). */
+/** The Agent host's permission to assume the integration role (docs/stackstate-integration.md#the-agent-side). */
 import { Partition } from "./regions";
 import { INTEGRATION_ROLE_NAME, iamRoleArn } from "./names";
 import { document, PolicyDocument } from "./iam-document";
 
 /**
  * `sts:AssumeRole` on the integration role in the monitored accounts, or in any account when
- * none are listed (the seeds' default).
+ * none are listed (StackState's documented default).
  */
 export function agentAssumeRolePolicy(partition: Partition, accountIds: string[] = [], rolePath = "/"): PolicyDocument {
     const accounts = accountIds.length > 0 ? accountIds : ["*"];

@@ -3,12 +3,12 @@
  * secrets it reads, and the only network traffic it needs.
  */
 
-/** StackState's install script for Agent V2 (REFERENCE §7). */
+/** StackState's install script for Agent V2 (docs/stackstate-integration.md#the-agent-side). */
 export const AGENT_INSTALL_SCRIPT_URL = "https://stackstate-agent-2.s3.amazonaws.com/install.sh";
 
 /**
  * The Agent V2 package the host pins. The aws_topology check ships with builds of the
- * integrations up to 1.24.8 and was removed later (REFERENCE §7); 2.16.0 (released 2022-03-11)
+ * integrations up to 1.24.8 and was removed later (docs/stackstate-integration.md#the-agent-side); 2.16.0 (released 2022-03-11)
  * is the newest V2 release whose bundled integrations (1.18, with `collection_interval`) could be
  * confirmed offline. The host refuses to start the check on a build without it.
  */

@@ -1,4 +1,4 @@
-/** ExternalId rules: AWS's syntax, plus a floor on length so the ID stays unguessable (REFERENCE §2). */
+/** ExternalId rules: AWS's syntax, plus a floor on length so the ID stays unguessable (docs/stackstate-integration.md#integration-role). */
 
 /** AWS's syntax for sts:ExternalId; the JS SDK does not check it client-side. */
 export const EXTERNAL_ID_PATTERN = "^[\\w+=,.@:/-]+$";

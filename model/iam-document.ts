@@ -1,4 +1,4 @@
-/** The shape of IAM policy documents, and the size rules IAM enforces on them (REFERENCE §8). */
+/** The shape of IAM policy documents, and the size rules IAM enforces on them (docs/stackstate-integration.md#iam-limits-that-bite). */
 
 export type OneOrMany<T> = T | T[];
 export type ConditionBlock = Record<string, Record<string, OneOrMany<string | boolean | number>>>;

@@ -1,6 +1,6 @@
 /**
  * What the integration role may do: the least-privilege read policy of StackState's published
- * `stackstate-resources` template (REFERENCE §2), with its defects fixed:
+ * `stackstate-resources` template (docs/stackstate-integration.md#integration-role), with its defects fixed:
  * - the logs bucket ARN is a real ARN (`arn:<partition>:s3:::…`, not `aws:aws:s3:::…`);
  * - `ec2:DescribeVpnGateways` appears once;
  * - API Gateway is read-only (`apigateway:GET`) unless `apiGatewayAccess: published`;

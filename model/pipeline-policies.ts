@@ -1,4 +1,4 @@
-/** Permissions of the per-region event pipeline's roles (REFERENCE §3), with the published defects fixed. */
+/** Permissions of the per-region event pipeline's roles (docs/stackstate-integration.md#event-pipeline-per-region), with the published defects fixed. */
 import { Partition } from "./regions";
 import { bucketArn, eventBridgePrefix, firehoseStreamArn } from "./names";
 import { document, PolicyDocument } from "./iam-document";

@@ -1,4 +1,4 @@
-/** Settings the Agent depends on for events and flow logs (REFERENCE §3, §4, §6). */
+/** Settings the Agent depends on for events and flow logs (docs/stackstate-integration.md: event pipeline, logs bucket, VPC flow logs). */
 
 /** Records of every source the Agent handles: the published pattern plus autoscaling and SNS. */
 export const EVENT_SOURCES: readonly string[] = [

@@ -1,4 +1,4 @@
-/** Resource policies of the logs bucket and the per-region KMS keys (REFERENCE §4, §5). */
+/** Resource policies of the logs bucket and the per-region KMS keys (docs/stackstate-integration.md: logs bucket, KMS key). */
 import { Partition } from "./regions";
 import { accountRootArn, awsLogsPrefix, bucketArn } from "./names";
 import { document, PolicyDocument, PolicyStatement } from "./iam-document";

@@ -14,7 +14,7 @@ export interface IntegrationTrustArgs {
 
 /**
  * Only `StringEquals` on `sts:ExternalId`: `StringEqualsIfExists` admits callers without the ID,
- * and the Agent refuses to run when an AssumeRole without the ID succeeds (REFERENCE §2).
+ * and the Agent refuses to run when an AssumeRole without the ID succeeds (docs/stackstate-integration.md#integration-role).
  */
 export function integrationTrustPolicy(args: IntegrationTrustArgs): PolicyDocument {
     const principals = [

@@ -13,7 +13,7 @@ const AGENT_ROLE = "arn:aws:iam::210987654321:role/StackStateAgentRole";
 const EXTERNAL_ID = "f3b1c2d4-e5f6-4789-a0b1-c2d3e4f5a6b7";
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/OrgBoundary`;
 
-/** The published event pattern's sources plus the two the Agent also handles (REFERENCE §3). */
+/** The published event pattern's sources plus the two the Agent also handles (docs/stackstate-integration.md#event-pipeline-per-region). */
 const EXPECTED_SOURCES = [
     "aws.apigateway", "aws.application-autoscaling", "aws.autoscaling", "aws.dynamodb", "aws.ec2", "aws.ecs",
     "aws.elasticloadbalancing", "aws.firehose", "aws.kinesis", "aws.lambda", "aws.rds", "aws.redshift", "aws.s3",
@@ -116,7 +116,7 @@ describe("StackStateAwsIntegration", () => {
                 prefix: `AWSLogs/${ACCOUNT}/EventBridge/${region}/`,
                 bufferingInterval: 60,
                 compressionFormat: "GZIP",
-                // Firehose requires the object key in the bucket's region (REFERENCE §3).
+                // Firehose requires the object key in the bucket's region (docs/stackstate-integration.md#event-pipeline-per-region).
                 kmsKeyArn: keyArn("us-east-1"),
             });
             expect(s3.kmsKeyArn).to.match(/^arn:aws:kms:us-east-1:111122223333:key\//);

@@ -135,7 +135,7 @@ describe("teardown against moto", function () {
         expect(report.rulesDisabled.map((r) => `${r.region}/${r.name}`).sort()).to.deep.equal(["eu-west-1/stackstate-eventbridge-rule", "us-east-1/renamed-by-hand"]);
         expect(report.flowLogsDeleted.map((f) => `${f.region}/${f.resourceId}`).sort())
             .to.deep.equal(REGIONS.flatMap((r) => w.vpcs[r].map((v) => `${r}/${v}`)).sort());
-        // Progress on stderr, in the seeds' order: rules, then flow logs, then the bucket.
+        // Progress on stderr, in the order of StackState's uninstall: rules, then flow logs, then the bucket.
         const progress = stderr.trimEnd().split("\n");
         expect(progress).to.deep.equal([
             ...progress.slice(0, 2).filter((l) => l.startsWith("disabled rule ")),
@@ -356,7 +356,7 @@ describe("teardown against moto", function () {
         expect(await snapshot(w)).to.deep.equal(before);
     });
 
-    it("dry run in words: the numbered steps of the seeds' uninstall", async () => {
+    it("dry run in words: the numbered steps of StackState's uninstall", async () => {
         const w = await world();
         let stdout = "";
         const code = await teardownCommand({ account: MOTO_ACCOUNT_ID, regions: REGIONS.join(","), dryRun: true }, {

@@ -30,7 +30,7 @@ export interface TeardownInput {
     timeoutSeconds: number;
 }
 
-/** The seeds' manual uninstall sleeps 60 s: Firehose flushes its 60 s buffer after the rule stops. */
+/** StackState's manual uninstall sleeps 60 s: Firehose flushes its 60 s buffer after the rule stops. */
 export const DEFAULT_WAIT_SECONDS = 60;
 const MAX_WAIT_SECONDS = 3600;
 

@@ -5,7 +5,7 @@ import { ruleActions, TeardownReport } from "./run";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The steps a run would take, numbered as the seeds number them. `counts` only in a dry run. */
+/** The steps a run would take, numbered as StackState's uninstall steps are. `counts` only in a dry run. */
 export function renderPlan(plan: TeardownPlan, input: TeardownInput, counts?: { versions: number; deleteMarkers: number }): string {
     const { disable, alreadyDisabled, detach } = ruleActions(plan.rules);
     const named = (rules: RuleFinding[]) => rules.map((r) => `${r.name} (${r.region})`).join(", ");

@@ -1,5 +1,5 @@
 /**
- * The seeds' manual uninstall as one idempotent run, in their order: disable each region's rule
+ * StackState's manual uninstall (docs/stackstate-integration.md#uninstall) as one idempotent run, in its order: disable each region's rule
  * (found by the stream it targets; a rule that also feeds other targets only loses the stream, so
  * whatever else it serves keeps working), delete the flow logs that deliver to the bucket, wait for
  * deliveries in flight, empty the bucket of every version and delete marker, and optionally

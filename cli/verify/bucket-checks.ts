@@ -1,5 +1,5 @@
 /**
- * The logs bucket (REFERENCE §4): it exists, is versioned (the Agent will not read it otherwise),
+ * The logs bucket (docs/stackstate-integration.md#logs-bucket): it exists, is versioned (the Agent will not read it otherwise),
  * expires what the Agent misses after a day, is encrypted with the integration key and blocks
  * public access. Every comparison is a model rule; this file only reads S3 and words the result.
  */

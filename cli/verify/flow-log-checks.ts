@@ -1,5 +1,5 @@
 /**
- * VPC flow logs to the logs bucket (REFERENCE §6): each must use AWS's default format, 60 s
+ * VPC flow logs to the logs bucket (docs/stackstate-integration.md#vpc-flow-logs): each must use AWS's default format, 60 s
  * aggregation and AWS's default key layout, and be delivering. Flow logs are optional (the Agent's
  * support is experimental), so a VPC without one is a warning, not a failure.
  */

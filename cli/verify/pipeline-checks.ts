@@ -1,5 +1,5 @@
 /**
- * Each region's event pipeline (REFERENCE §3, §5): the Firehose stream delivers GZIP objects every
+ * Each region's event pipeline (docs/stackstate-integration.md: event pipeline, KMS key): the Firehose stream delivers GZIP objects every
  * 60 s under the region's prefix of the logs bucket; a rule that targets the stream — found by its
  * target, so a renamed or hand-made rule counts — is ENABLED with the Agent's pattern; the
  * region's key rotates.

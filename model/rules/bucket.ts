@@ -1,4 +1,4 @@
-/** Rules for the logs bucket's protection (REFERENCE §4): SSE-KMS with the integration key, no public access. */
+/** Rules for the logs bucket's protection (docs/stackstate-integration.md#logs-bucket): SSE-KMS with the integration key, no public access. */
 
 /** SSE-KMS algorithms S3 reports for default encryption with a KMS key. */
 export const KMS_ENCRYPTION_ALGORITHMS: readonly string[] = ["aws:kms", "aws:kms:dsse"];

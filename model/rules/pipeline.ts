@@ -1,4 +1,4 @@
-/** Rules for the event pipeline, bucket, key and flow logs (REFERENCE §3-§6). */
+/** Rules for the event pipeline, bucket, key and flow logs (docs/stackstate-integration.md: event pipeline to VPC flow logs). */
 import {
     AGENT_HANDLED_EVENT_SOURCES, BUCKET_SETTINGS, EVENT_DETAIL_TYPES, FIREHOSE_SETTINGS, FLOW_LOG_SETTINGS,
     DEFAULT_FLOW_LOG_FORMAT, PUBLISHED_PATTERN_OMITTED_SOURCES,

@@ -1,4 +1,4 @@
-/** Rules for trust policies of roles assumed with an ExternalId (REFERENCE §2). */
+/** Rules for trust policies of roles assumed with an ExternalId (docs/stackstate-integration.md#integration-role). */
 import { asArray, parsePolicyDocument, PolicyStatement } from "../iam-document";
 import { actionMatches } from "./action-match";
 
