@@ -38,16 +38,18 @@
  *   only on its own. Where this is incomplete it errs towards "missing", never towards "allowed".
  * - A policy whose document cannot be known (unknown in a preview, not readable without
  *   credentials) makes every action it could affect "undetermined" rather than guessed.
+ *
+ * Reading documents into statements is model/iam-statements.ts, deciding conditions
+ * model/iam-conditions.ts; this file decides actions on resources from those statements.
  */
-import { asArray, ConditionBlock, parsePolicyDocument, PolicyDocument, PolicyStatement } from "./iam-document";
-import { iamPattern, Pattern, PatternOptions, patternContainedIn, patternsIntersect } from "./glob-sets";
+import { iamPattern, Pattern, patternContainedIn, patternsIntersect } from "./glob-sets";
 import { ActionCatalogue, iamDataCatalogue } from "./action-catalogue";
 import { ArnBindings, arnShape } from "./arn-shapes";
+import { describeCondition, Truth } from "./iam-conditions";
+import { ACTION, isKnown, Known, parseSource, PolicySource, Statement } from "./iam-statements";
 
-/** One policy of the principal: a document, or the reason it cannot be known. */
-export type PolicySource =
-    | { name: string; document: PolicyDocument | string }
-    | { name: string; unknown: string };
+export type { PolicySource } from "./iam-statements";
+export { describeCondition } from "./iam-conditions";
 
 export interface PrincipalPolicies {
     /** Inline and attached managed policies. */
@@ -88,24 +90,6 @@ export interface EvaluationOptions {
 /** StackState's Agent calls AWS with an SDK over HTTPS, so every request is a secure transport. */
 export const AGENT_REQUEST_CONTEXT: Readonly<Record<string, string>> = { "aws:securetransport": "true" };
 
-type Truth = true | false | "unknown";
-
-interface Statement {
-    label: string;
-    effect: "Allow" | "Deny";
-    actions?: Pattern[];
-    notActions?: Pattern[];
-    resources?: Pattern[];
-    notResources?: Pattern[];
-    /** The Resource or NotResource list contains `*`. */
-    everyResource: boolean;
-    condition?: ConditionBlock;
-    /** Whether the condition holds for the caller's requests. */
-    holds: Truth;
-}
-
-type Parsed = { name: string; statements: Statement[] } | { name: string; unknown: string };
-
 /** The statements of some policies, sorted once per evaluation. */
 interface Group {
     allows: Statement[];
@@ -132,58 +116,8 @@ interface Part {
     scope: Scope;
 }
 
-const ACTION = { caseInsensitive: true };
 const STAR: Scope = { kind: "star" };
 const UNKNOWN: Scope = { kind: "unknown" };
-
-// A stack's policies are judged again and again (every role, every run of a pack): parsing a
-// document text once per request context is enough.
-const parsedTexts = new Map<string, Parsed>();
-
-function parseSource(source: PolicySource, context: Readonly<Record<string, string>>): Parsed {
-    if ("unknown" in source || typeof source.document !== "string") return parseDocument(source, context);
-    const key = `${JSON.stringify(context)}\u0000${source.name}\u0000${source.document}`;
-    let parsed = parsedTexts.get(key);
-    if (!parsed) {
-        parsed = parseDocument(source, context);
-        if (parsedTexts.size > 500) parsedTexts.clear();
-        parsedTexts.set(key, parsed);
-    }
-    return parsed;
-}
-
-function parseDocument(source: PolicySource, context: Readonly<Record<string, string>>): Parsed {
-    if ("unknown" in source) return source;
-    let doc: PolicyDocument;
-    try {
-        doc = parsePolicyDocument(source.document);
-    } catch {
-        return { name: source.name, unknown: `${source.name} is not a valid JSON policy document` };
-    }
-    if (!doc || typeof doc !== "object") return { name: source.name, unknown: `${source.name} is not a policy document` };
-    const patterns = (value: unknown, options: PatternOptions) => value === undefined ? undefined
-        : asArray(value as string | string[]).map((r) => iamPattern(String(r), options));
-    const statements = asArray(doc.Statement as PolicyStatement | PolicyStatement[] | undefined)
-        .filter((s) => s && (s.Effect === "Allow" || s.Effect === "Deny"))
-        .map((s, i): Statement => {
-            // A policy variable's value is unknown here: read it the way that makes the statement
-            // apply more if it is a Deny, less if it is an Allow.
-            const resources = patterns(s.Resource, { arn: true, variablesAsRuns: s.Effect === "Deny" });
-            const notResources = patterns(s.NotResource, { arn: true, variablesAsRuns: s.Effect === "Allow" });
-            return {
-                label: `statement ${s.Sid ? `'${s.Sid}'` : i + 1} of ${source.name}`,
-                effect: s.Effect,
-                actions: patterns(s.Action, ACTION),
-                notActions: patterns(s.NotAction, ACTION),
-                resources,
-                notResources,
-                everyResource: (resources ?? notResources ?? []).some((p) => p.matchesEverything),
-                condition: s.Condition && Object.keys(s.Condition).length > 0 ? s.Condition : undefined,
-                holds: conditionHolds(s.Condition, context),
-            };
-        });
-    return { name: source.name, statements };
-}
 
 /** Does the statement apply to every action the pattern matches? */
 function coversAction(s: Statement, action: Pattern): boolean {
@@ -250,57 +184,6 @@ function coveredTogether(allows: Statement[], scope: Scope): Truth {
         return starCovered && shapesCovered;
     }
     return allows.some((s) => coversScope(s, scope) === "unknown") ? "unknown" : false;
-}
-
-/** Evaluates one condition operator on a key whose value is known; "unknown" for anything else. */
-function conditionEntry(operator: string, key: string, values: string[], context: Readonly<Record<string, string>>): Truth {
-    const actual = context[key.toLowerCase()];
-    if (actual === undefined || operator.includes(":")) return "unknown";
-    const base = operator.replace(/IfExists$/, "");
-    const lower = values.map((v) => v.toLowerCase());
-    switch (base) {
-        case "Bool":
-        case "StringEqualsIgnoreCase":
-            return lower.includes(actual.toLowerCase());
-        case "StringEquals":
-            return values.includes(actual);
-        case "StringNotEquals":
-            return !values.includes(actual);
-        case "StringNotEqualsIgnoreCase":
-            return !lower.includes(actual.toLowerCase());
-        // IAM matches ArnEquals like ArnLike: the values may hold wildcards, each ARN field apart.
-        case "ArnEquals":
-        case "ArnLike":
-            return values.some((pattern) => iamPattern(pattern, { arn: true }).matches(actual));
-        case "ArnNotEquals":
-        case "ArnNotLike":
-            return !values.some((pattern) => iamPattern(pattern, { arn: true }).matches(actual));
-        case "Null":
-            // Null:true means "the key is absent"; a known key is present.
-            return lower.includes("false");
-        default:
-            return "unknown";
-    }
-}
-
-function conditionHolds(condition: ConditionBlock | undefined, context: Readonly<Record<string, string>>): Truth {
-    if (!condition) return true;
-    let result: Truth = true;
-    for (const [operator, entries] of Object.entries(condition)) {
-        for (const [key, value] of Object.entries(entries ?? {})) {
-            const truth = conditionEntry(operator, key, asArray(value).map(String), context);
-            if (truth === false) return false;
-            if (truth === "unknown") result = "unknown";
-        }
-    }
-    return result;
-}
-
-export function describeCondition(condition: ConditionBlock): string {
-    return Object.entries(condition)
-        .flatMap(([operator, entries]) => Object.entries(entries ?? {}).map(([key, value]) =>
-            `${operator} ${key} ${asArray(value).map(String).join(", ")}`))
-        .join(" and ");
 }
 
 const isPattern = (action: string) => /[*?]/.test(action);
@@ -373,9 +256,6 @@ function findDeny(g: Group, part: Part): DenyFinding {
     }
     return { possible };
 }
-
-type Known = { name: string; statements: Statement[] };
-const isKnown = (p: Parsed): p is Known => "statements" in p;
 
 /** Where the action must be allowed, from the catalogue and the asked-for resource. */
 function scopeOf(action: string, catalogue: ActionCatalogue, resource: string, bindings: ArnBindings): Scope {
