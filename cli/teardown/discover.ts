@@ -22,6 +22,7 @@ import {
 import { ClientFactory } from "../aws/clients";
 import { mapWithConcurrency } from "../aws/concurrency";
 import { awsCall, isAwsErrorCode } from "../aws/errors";
+import { allEventBridgePages } from "../aws/event-pages";
 import { ruleNamesTargeting } from "../aws/event-rules";
 import { destinationBucket, flowLogsToBucket } from "../aws/flow-logs";
 import { TeardownInput } from "./options";
@@ -96,15 +97,10 @@ async function streamBucket(clients: ClientFactory, region: string): Promise<str
 
 /** Every target of a rule on the default bus. */
 async function ruleTargets(events: EventBridgeClient, rule: string): Promise<Target[]> {
-    const targets: Target[] = [];
-    let NextToken: string | undefined;
-    do {
-        const out = await awsCall("events:ListTargetsByRule",
-            () => events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken })));
-        targets.push(...(out.Targets ?? []));
-        NextToken = out.NextToken;
-    } while (NextToken);
-    return targets;
+    return allEventBridgePages(
+        (NextToken) => awsCall("events:ListTargetsByRule", () => events.send(new ListTargetsByRuleCommand({ Rule: rule, NextToken }))),
+        (out) => out.Targets,
+    );
 }
 
 async function findRules(clients: ClientFactory, region: string, account: string): Promise<RuleFinding[]> {
