@@ -14,6 +14,7 @@ import { CollectorConfig, integrationRolePathOf, rootDeviceProblem } from "../mo
 import { COLLECTOR_CONFIG_NAMESPACE } from "../model/collector-config-schema";
 import { collectorSecretsPolicy } from "../model/collector-policies";
 import { collectorEgress, externalIdParameterName, SESSION_MANAGER_POLICY_NAME } from "../model/collector-settings";
+import { arnResourceName } from "../model/arn";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
 import { monitoredAccountFromOutputs, MULTI_ACCOUNT_STACK_OUTPUTS, STACK_OUTPUTS } from "../model/stack-outputs";
 import { CheckTemplate, collectorUserData } from "./user-data";
@@ -89,7 +90,7 @@ export function collectorProgram(config: CollectorConfig, name = COLLECTOR_NAME,
 
     const roleArns = pulumi.all(sources.map((s) => s.roleArn)).apply((arns) => {
         arns.forEach((arn, i) => {
-            if (arn.split("/").pop() !== INTEGRATION_ROLE_NAME) {
+            if (arnResourceName(arn) !== INTEGRATION_ROLE_NAME) {
                 throw new Error(`${sources[i].label}: roleArn ${arn} must name ${INTEGRATION_ROLE_NAME}, the only role the host may assume.`);
             }
         });

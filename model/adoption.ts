@@ -8,6 +8,7 @@ import { ImportableType, importId } from "./import-ids";
 import { AccountNames, defaultAccountNames, defaultRegionNames, nameOverrides, NameOverrides, RegionNames } from "./resource-names";
 import { logsBucketName } from "./names";
 import { PolicyDocument } from "./iam-document";
+import { arnResourceName, parseIdentityArn, parseS3Arn } from "./arn";
 
 /** One resource of a stack's template, its properties resolved, with its physical id when the stack has one. */
 export interface InstalledResource {
@@ -183,9 +184,11 @@ export function planAdoption(facts: InstallFacts, request: AdoptionRequest): Ado
                 if (ids.length > 1) problems.push(`the integration role's trust accepts ${ids.length} ExternalIds; this package sets one`);
                 externalId = ids[0];
                 for (const principal of [...new Set(trust.awsPrincipals)]) {
-                    const root = /^(?:arn:[a-z-]+:iam::(\d{12}):root|(\d{12}))$/.exec(principal);
-                    if (root && !agentAccountId) agentAccountId = root[1] ?? root[2];
-                    else if (/^arn:[a-z-]+:iam::\d{12}:role\//.test(principal)) (agentRoleArns ??= []).push(principal);
+                    const identity = parseIdentityArn(principal);
+                    const iam = identity?.service === "iam" ? identity : undefined;
+                    const rootAccount = /^\d{12}$/.test(principal) ? principal : iam?.resource === "root" ? iam.accountId : undefined;
+                    if (rootAccount && !agentAccountId) agentAccountId = rootAccount;
+                    else if (iam?.resource.startsWith("role/")) (agentRoleArns ??= []).push(principal);
                     else notes.push(`the integration role also trusts ${principal}, which the stack config cannot express: it is dropped from the trust by the first pulumi up`);
                 }
                 for (const name of inline.names) {
@@ -232,7 +235,7 @@ export function planAdoption(facts: InstallFacts, request: AdoptionRequest): Ado
                 unmatched.push({ region, logicalId: policy.logicalId, type: policy.type, physicalId: arn, reason: "a further managed policy of the integration role; this package's read permissions fit one. It stays attached until you detach it" });
             } else {
                 claimed.add(`${region}/integrationPolicy`);
-                const name = arn.slice(arn.lastIndexOf("/") + 1);
+                const name = arnResourceName(arn) ?? arn;
                 account.integrationPolicy = name;
                 add(stack, policy, "aws:iam/policy:Policy", importId("aws:iam/policy:Policy", idFacts(region, arn)), { input: "name", value: name });
                 counterparts.push({
@@ -319,7 +322,7 @@ export function planAdoption(facts: InstallFacts, request: AdoptionRequest): Ado
 
         for (const f of ofType("AWS::EC2::FlowLog")) {
             const live = facts.flowLogs[f.physicalId as string];
-            const toBucket = live?.destination !== undefined && new RegExp(`^arn:[a-z-]+:s3:::${bucket}(/|$)`).test(live.destination);
+            const toBucket = parseS3Arn(live?.destination)?.bucket === bucket;
             if (!live?.vpcId || !toBucket) {
                 unmatched.push({ region, logicalId: f.logicalId, type: f.type, physicalId: f.physicalId, reason: live ? `not a VPC flow log to ${bucket}` : "EC2 does not list this flow log" });
                 continue;

@@ -16,6 +16,7 @@
 import { isDeepStrictEqual } from "util";
 import YAML from "yaml";
 import { AGENT_GLOBAL_REGION, partitionOf, isKnownRegion } from "./regions";
+import { arnAccountId, arnPartition } from "./arn";
 import { AWS_TOPOLOGY_CHECK_SCHEMA, MONITORED_ACCOUNT_SCHEMA } from "./agent-config-schema";
 import { compileSchema, SchemaProblem, validateWithSchema } from "./schema-problems";
 
@@ -77,7 +78,7 @@ const validateAccount = compileSchema(MONITORED_ACCOUNT_SCHEMA);
 const validateCheckConfig = compileSchema(AWS_TOPOLOGY_CHECK_SCHEMA);
 
 export function accountIdOf(roleArn: string): string {
-    return roleArn.split(":")[4];
+    return arnAccountId(roleArn) ?? "";
 }
 
 /** How problems name an account (`account 2`, a file) and its fields (`regions`, `--regions`). */
@@ -98,7 +99,7 @@ export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: A
         const prefix = label(i) ? `${label(i)}${typeof account?.roleArn === "string" ? ` (${account.roleArn})` : ""}: ` : "";
         problems.push(...schemaProblems.map((p) => `${prefix}${field(p.key)} ${p.message}`));
         if (schemaProblems.length > 0) return;
-        const partition = account.roleArn.split(":")[1];
+        const partition = arnPartition(account.roleArn);
         const foreign = account.regions.filter((r) => isKnownRegion(r) && partitionOf(r) !== partition);
         if (foreign.length > 0) {
             problems.push(`${prefix}${field("regions")} must be in the role's partition '${partition}', got ${foreign.join(", ")}`);

@@ -55,7 +55,7 @@ export function parseIdentityArn(text: unknown): (Arn & { service: "iam" | "sts"
     return arn as Arn & { service: "iam" | "sts" };
 }
 
-export interface RoleArn {
+export interface RoleArnParts {
     partition: string;
     accountId: string;
     /** `/` or `/a/b/`. */
@@ -67,7 +67,7 @@ export interface RoleArn {
 const ROLE_RESOURCE = /^role(\/(?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
 
 /** A role's ARN, with its path and name checked against IAM's syntax. */
-export function parseRoleArn(text: unknown): RoleArn | undefined {
+export function roleArnParts(text: unknown): RoleArnParts | undefined {
     const arn = parseIdentityArn(text);
     const match = arn?.service === "iam" ? ROLE_RESOURCE.exec(arn.resource) : null;
     if (!arn || !match) return undefined;

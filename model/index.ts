@@ -1,5 +1,6 @@
 /** "What must be true" for StackState's AWS V2 integration: pure, no Pulumi, no AWS SDK. */
 export * from "./regions";
+export * from "./arn";
 export * from "./names";
 export * from "./resource-names";
 export * from "./tags";

@@ -6,6 +6,7 @@
  * value, or by property dependency while values are unknown in a preview).
  */
 import { PolicyResource } from "@pulumi/policy";
+import { parseS3Arn } from "../model/arn";
 import { FIREHOSE_STREAM_NAME, LOGS_BUCKET_PREFIX } from "../model/names";
 import { wildcardMatches } from "../model/rules/action-match";
 import { AWS } from "./aws-types";
@@ -37,8 +38,8 @@ export function isLogsBucketName(name: string | undefined, names: LogsBucketName
 
 /** The logs bucket an S3 ARN points into (`arn:<partition>:s3:::<bucket>[/key]`), if any. */
 export function logsBucketOfArn(arn: string | undefined, names: LogsBucketNames): string | undefined {
-    const match = /^arn:[^:]+:s3:::([^/]+)/.exec(arn ?? "");
-    return match && isLogsBucketName(match[1], names) ? match[1] : undefined;
+    const bucket = parseS3Arn(arn)?.bucket;
+    return bucket !== undefined && isLogsBucketName(bucket, names) ? bucket : undefined;
 }
 
 /** The account a logs bucket is named after, when the name follows `stackstate-logs-<12 digits>`. */

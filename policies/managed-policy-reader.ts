@@ -5,6 +5,7 @@
  * attempts, so there is never a network call per resource. What cannot be read becomes an
  * "unknown" source with the reason, which the policy reports at advisory level.
  */
+import { arnPartition } from "../model/arn";
 import { parsePolicyDocument } from "../model/iam-document";
 import { PolicySource } from "../model/iam-eval";
 
@@ -82,7 +83,7 @@ export function iamPolicyReader(clientFor: (arn: string) => IamSender): ManagedP
 
 /** IAM is global, but its endpoint depends on the partition. */
 function regionForArn(arn: string): string {
-    const partition = arn.split(":")[1];
+    const partition = arnPartition(arn);
     if (partition === "aws-cn") return "cn-north-1";
     if (partition === "aws-us-gov") return "us-gov-west-1";
     return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";

@@ -8,6 +8,7 @@
  * A bare `*` elsewhere is not judged: an admin policy is not the Agent's permission.
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { arnPartition } from "../model/arn";
 import { globsIntersect } from "../model/glob-sets";
 import { asArray, parsePolicyDocument, PolicyDocument } from "../model/iam-document";
 import { AGENT_ROLE_NAME, iamRoleArn, INTEGRATION_ROLE_NAME } from "../model/names";
@@ -43,8 +44,8 @@ function assumeGrantsOf(doc: PolicyDocument, roleName: string): PolicyDocument {
 }
 
 function partitionOfDocument(doc: PolicyDocument): Partition {
-    const arn = asArray(doc.Statement).flatMap((s) => asArray(s.Resource)).find((r) => String(r).startsWith("arn:"));
-    return (arn?.split(":")[1] ?? "aws") as Partition;
+    const partitions = asArray(doc.Statement).flatMap((s) => asArray(s.Resource)).map(arnPartition);
+    return (partitions.find((p) => p !== undefined) ?? "aws") as Partition;
 }
 
 /** The documents a resource carries, each with how to name it in a message. */

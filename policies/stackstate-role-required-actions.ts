@@ -14,6 +14,7 @@
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { INTEGRATION_ROLE_NAME } from "../model/names";
+import { parseIdentityArn } from "../model/arn";
 import { isKnownRegion, KNOWN_REGIONS, partitionOf } from "../model/regions";
 import {
     MISSING_ACTION_CONSEQUENCES, PERMISSION_SETS, PermissionSet, permissionSetOfTags, requiredActionsFor, REQUIRED_KEY_ACTIONS, s3ViaService,
@@ -97,8 +98,8 @@ function unknownLines(sources: { identity: PolicySource[]; boundary?: PolicySour
  * role exists) the partition of its provider's region.
  */
 export function roleBindings(role: PolicyResource): Pick<EvaluationOptions, "partition" | "accountId"> {
-    const arn = /^arn:([a-z-]+):iam::(\d{12}):/.exec(knownString(rawProps(role.props).arn) ?? "");
-    if (arn) return { partition: arn[1], accountId: arn[2] };
+    const arn = parseIdentityArn(knownString(rawProps(role.props).arn));
+    if (arn?.service === "iam") return { partition: arn.partition, accountId: arn.accountId };
     const region = knownString(rawProps(role.provider?.props ?? {}).region);
     return region && isKnownRegion(region) ? { partition: partitionOf(region) } : {};
 }

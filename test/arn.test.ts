@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { arnAccountId, arnPartition, arnResourceName, parseArn, parseIdentityArn, parseRoleArn, parseS3Arn } from "../model/arn";
+import { arnAccountId, arnPartition, arnResourceName, parseArn, parseIdentityArn, roleArnParts, parseS3Arn } from "../model/arn";
 
 describe("ARNs (model/arn.ts)", () => {
     it("splits the six fields, the resource keeping its own colons and slashes", () => {
@@ -32,11 +32,11 @@ describe("ARNs (model/arn.ts)", () => {
     });
 
     it("reads a role's path and name by IAM's syntax", () => {
-        expect(parseRoleArn("arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole")).to.deep.equal({ partition: "aws", accountId: "123456789012", path: "/", name: "StackStateAwsIntegrationRole" });
-        expect(parseRoleArn("arn:aws:iam::123456789012:role/team/ops/R")).to.deep.equal({ partition: "aws", accountId: "123456789012", path: "/team/ops/", name: "R" });
+        expect(roleArnParts("arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole")).to.deep.equal({ partition: "aws", accountId: "123456789012", path: "/", name: "StackStateAwsIntegrationRole" });
+        expect(roleArnParts("arn:aws:iam::123456789012:role/team/ops/R")).to.deep.equal({ partition: "aws", accountId: "123456789012", path: "/team/ops/", name: "R" });
         for (const text of ["arn:aws:iam::123456789012:user/R", "arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/a b",
             `arn:aws:iam::123456789012:role/${"r".repeat(65)}`, "arn:aws:sts::123456789012:role/R", "arn:aws:iam::123456789012:role//R"]) {
-            expect(parseRoleArn(text), text).to.equal(undefined);
+            expect(roleArnParts(text), text).to.equal(undefined);
         }
     });
 

@@ -1,10 +1,11 @@
 /** VPC flow logs that deliver to a given S3 bucket (any key prefix in it). */
 import { EC2Client, FlowLog, paginateDescribeFlowLogs } from "@aws-sdk/client-ec2";
+import { parseS3Arn } from "../../model";
 import { awsCall } from "./errors";
 
 /** The bucket an S3 flow-log destination (`arn:aws:s3:::bucket[/prefix]`) points at. */
 export function destinationBucket(destination: string | undefined): string | undefined {
-    return /^arn:[a-z-]+:s3:::([^/]+)/.exec(destination ?? "")?.[1];
+    return parseS3Arn(destination)?.bucket;
 }
 
 export async function flowLogsToBucket(ec2: EC2Client, bucket: string): Promise<FlowLog[]> {

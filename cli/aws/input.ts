@@ -2,7 +2,7 @@
 import { readFileSync } from "fs";
 import { listed, quoted } from "../quoted";
 import { DEFAULT_TIMEOUT_SECONDS, TIMEOUT_ENV } from "./timeouts";
-import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION } from "../../model";
+import { isKnownRegion, KNOWN_REGIONS, Partition, partitionOf, REGIONS_BY_PARTITION, roleArnParts } from "../../model";
 
 export interface Parsed<T> {
     value?: T;
@@ -40,16 +40,14 @@ export interface RoleArn {
     name: string;
 }
 
-const ROLE_ARN = /^arn:([a-z-]+):iam::(\d{12}):role(\/(?:[\x21-\x2e\x30-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
-
 export function parseRoleArn(flag: string, raw: string | undefined): Parsed<RoleArn> {
-    const match = ROLE_ARN.exec(raw ?? "");
+    const role = roleArnParts(raw);
     const partitions = Object.keys(REGIONS_BY_PARTITION);
-    if (!match || !partitions.includes(match[1])) {
+    if (!role || !partitions.includes(role.partition)) {
         return { problems: [`${flag} must be an IAM role ARN such as arn:aws:iam::123456789012:role/StackStateAwsIntegrationRole (partition ${partitions.join(" or ")}), is ${quoted(raw)}`] };
     }
     return {
-        value: { arn: raw as string, partition: match[1] as Partition, accountId: match[2], path: match[3], name: match[4] },
+        value: { arn: raw as string, partition: role.partition as Partition, accountId: role.accountId, path: role.path, name: role.name },
         problems: [],
     };
 }

@@ -3,7 +3,7 @@
  * AssumeRole mean anything: a caller the policy does not name is refused whatever the
  * ExternalId, so "refused without the ExternalId" would prove nothing.
  */
-import { actionMatches, asArray, PolicyDocument } from "../../model";
+import { actionMatches, arnResourceName, asArray, parseIdentityArn, PolicyDocument } from "../../model";
 
 interface Caller {
     accountId: string;
@@ -14,20 +14,20 @@ interface Caller {
 
 /** `arn:aws:sts::123456789012:assumed-role/Name/session`, `arn:aws:iam::123456789012:user/x`... */
 export function parseCallerArn(arn: string): Caller | undefined {
-    const match = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):(.+)$/.exec(arn);
-    if (!match) return undefined;
-    const assumed = /^assumed-role\/([^/]+)\//.exec(match[2]);
-    return { accountId: match[1], arn, roleName: assumed?.[1] };
+    const identity = parseIdentityArn(arn);
+    if (!identity) return undefined;
+    const assumed = /^assumed-role\/([^/]+)\//.exec(identity.resource);
+    return { accountId: identity.accountId, arn, roleName: assumed?.[1] };
 }
 
 function principalNames(principal: string, caller: Caller): boolean {
     if (principal === "*" || principal === caller.arn) return true;
     if (principal === caller.accountId) return true;
-    const match = /^arn:[a-z-]+:iam::(\d{12}):(.+)$/.exec(principal);
-    if (!match || match[1] !== caller.accountId) return false;
-    if (match[2] === "root") return true;
-    if (caller.roleName && match[2].startsWith("role/")) {
-        return match[2].split("/").pop() === caller.roleName;
+    const identity = parseIdentityArn(principal);
+    if (identity?.service !== "iam" || identity.accountId !== caller.accountId) return false;
+    if (identity.resource === "root") return true;
+    if (caller.roleName && identity.resource.startsWith("role/")) {
+        return arnResourceName(principal) === caller.roleName;
     }
     return false;
 }

@@ -1,4 +1,5 @@
 /** Rules for the Agent host's permission to assume integration roles. */
+import { arnAccountId } from "../arn";
 import { asArray, parsePolicyDocument } from "../iam-document";
 import { actionMatches } from "./action-match";
 
@@ -15,7 +16,7 @@ export function assumeRoleOnAnyAccountProblems(policy: unknown): string[] {
             problems.push("sts:AssumeRole must name the monitored accounts in Resource, not be allowed on everything outside NotResource");
         }
         for (const resource of asArray(statement.Resource).map(String)) {
-            const account = resource.split(":")[4];
+            const account = arnAccountId(resource);
             if (resource === "*" || account === undefined || /[*?]/.test(account)) {
                 problems.push(`sts:AssumeRole must name the monitored accounts, not '${resource}'`);
             }

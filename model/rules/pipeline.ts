@@ -3,6 +3,7 @@ import {
     AGENT_HANDLED_EVENT_SOURCES, BUCKET_SETTINGS, EVENT_DETAIL_TYPES, FIREHOSE_SETTINGS, FLOW_LOG_SETTINGS,
     DEFAULT_FLOW_LOG_FORMAT, PUBLISHED_PATTERN_OMITTED_SOURCES,
 } from "../pipeline-settings";
+import { parseS3Arn } from "../arn";
 import { wildcardMatches } from "./action-match";
 
 /**
@@ -163,7 +164,7 @@ export function flowLogProblems(facts: FlowLogFacts): string[] {
     }
     if (facts.hiveCompatiblePartitions) problems.push("Hive-compatible partitions must be off (the Agent expects AWS's default keys)");
     if (facts.perHourPartition) problems.push("per-hour partitions must be off (the Agent expects AWS's default keys)");
-    if (facts.destination !== undefined && /^arn:[^:]+:s3:::[^/]+\/./.test(facts.destination)) {
+    if (parseS3Arn(facts.destination)?.key) {
         problems.push("the destination must be the bucket itself, without a sub-folder (the Agent lists AWSLogs/<account>/vpcflowlogs/)");
     }
     return problems;
