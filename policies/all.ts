@@ -6,6 +6,7 @@ import { Policies } from "@pulumi/policy";
 import { iamRolePermissionsBoundary } from "./iam-role-permissions-boundary";
 import { stackstateAgentDisallowAnyAccount } from "./stackstate-agent-disallow-any-account";
 import { stackstateEventRuleConfigurePattern } from "./stackstate-event-rule-configure-pattern";
+import { stackstateEventRuleMatchAllSources } from "./stackstate-event-rule-match-all-sources";
 import { stackstateFirehoseConfigureDelivery } from "./stackstate-firehose-configure-delivery";
 import { stackstateFlowLogConfigureFormat } from "./stackstate-flow-log-configure-format";
 import { stackstateKmsKeyEnableRotation } from "./stackstate-kms-key-enable-rotation";
@@ -23,6 +24,7 @@ export const POLICIES: Policies = [
     stackstateLogsBucketConfigureRetention,
     stackstateFirehoseConfigureDelivery,
     stackstateEventRuleConfigurePattern,
+    stackstateEventRuleMatchAllSources,
     stackstateKmsKeyEnableRotation,
     stackstateFlowLogConfigureFormat,
 ];

@@ -31,12 +31,10 @@ function filterMatches(filter: unknown, value: string): boolean {
     }
 }
 
-/** The rule must match every source the Agent handles and both detail types, and filter on nothing else. */
-export function eventPatternProblems(pattern: unknown): string[] {
-    const { problems, tolerated } = eventPatternFindings(pattern);
-    return [...problems, ...tolerated];
-}
-
+/**
+ * Whether a rule's pattern matches every source the Agent handles and both detail types, and
+ * filters on nothing else.
+ */
 export interface EventPatternFindings {
     /** What hides events the Agent needs. */
     problems: string[];

@@ -88,6 +88,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             ["stackstate-logs-bucket-configure-retention", "stack", "mandatory"],
             ["stackstate-firehose-configure-delivery", "resource", "mandatory"],
             ["stackstate-event-rule-configure-pattern", "stack", "mandatory"],
+            ["stackstate-event-rule-match-all-sources", "stack", "advisory"],
             ["stackstate-kms-key-enable-rotation", "stack", "advisory"],
             ["stackstate-flow-log-configure-format", "resource", "mandatory"],
         ]);
@@ -116,9 +117,11 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         for (const name of ["stackstate-logs-bucket-configure-retention", "stackstate-firehose-configure-delivery", "stackstate-event-rule-configure-pattern", "stackstate-flow-log-configure-format"]) {
             expect(defaults[name], name).to.deep.equal({ enforcementLevel: "mandatory", properties: { logsBucketNames: ["stackstate-logs-*"] } });
         }
-        expect(defaults["stackstate-kms-key-enable-rotation"]).to.deep.equal({ enforcementLevel: "advisory", properties: { logsBucketNames: ["stackstate-logs-*"] } });
+        for (const name of ["stackstate-event-rule-match-all-sources", "stackstate-kms-key-enable-rotation"]) {
+            expect(defaults[name], name).to.deep.equal({ enforcementLevel: "advisory", properties: { logsBucketNames: ["stackstate-logs-*"] } });
+        }
         const given = resolvePolicyConfig(info, { all: "advisory", "stackstate-kms-key-enable-rotation": "mandatory", "stackstate-role-required-actions": { dropActions: ["s3:GetBucketTagging"] } });
-        expect(Object.values(given).map((c) => c.enforcementLevel)).to.deep.equal(["advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "mandatory", "advisory"]);
+        expect(Object.values(given).map((c) => c.enforcementLevel)).to.deep.equal(["advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "advisory", "mandatory", "advisory"]);
         expect(given["stackstate-role-required-actions"].properties.dropActions).to.deep.equal(["s3:GetBucketTagging"]);
         expect(given["stackstate-role-required-actions"].properties.roleName).to.equal(INTEGRATION_ROLE_NAME);
     });

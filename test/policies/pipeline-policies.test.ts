@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { PolicyResource } from "@pulumi/policy";
-import { eventPattern } from "../../model/pipeline-settings";
+import { eventPattern, PUBLISHED_PATTERN_OMITTED_SOURCES } from "../../model/pipeline-settings";
 import { stackstateEventRuleConfigurePattern as rulePolicy } from "../../policies/stackstate-event-rule-configure-pattern";
+import { stackstateEventRuleMatchAllSources as sourcesPolicy } from "../../policies/stackstate-event-rule-match-all-sources";
 import { stackstateFirehoseConfigureDelivery as firehosePolicy } from "../../policies/stackstate-firehose-configure-delivery";
 import { stackstateFlowLogConfigureFormat as flowLogPolicy } from "../../policies/stackstate-flow-log-configure-format";
 import { stackstateKmsKeyEnableRotation as kmsPolicy } from "../../policies/stackstate-kms-key-enable-rotation";
@@ -158,6 +159,27 @@ describe("stackstate-event-rule-configure-pattern", () => {
             "the event pattern must match the sources aws.autoscaling, aws.dynamodb, aws.firehose, aws.kinesis, aws.lambda, aws.rds, aws.redshift, aws.sns, aws.sqs, aws.states (the Agent reads their events); " +
             "the event pattern must match the detail types 'AWS API Call via CloudTrail'",
         ]);
+    });
+
+    it("passes the published template's pattern, which lacks only sources the Agent works without; the advisory policy reports it", async () => {
+        const { b, s } = pipeline();
+        const full = eventPattern();
+        const published = { ...full, source: full.source.filter((x) => !PUBLISHED_PATTERN_OMITTED_SOURCES.includes(x)) };
+        expect(published.source.length).to.equal(full.source.length - 2);
+        const r = rule("feeds", { eventPattern: JSON.stringify(published), state: "ENABLED" });
+        expect(await validateStack(rulePolicy, [b, s, r, target(r, s)])).to.deep.equal([]);
+        expect(await validateStack(sourcesPolicy, [b, s, r, target(r, s)])).to.deep.equal([{
+            message: "EventBridge rule 'feeds': the event pattern does not match the sources aws.autoscaling, aws.sns, as StackState's published template writes it: " +
+                "the Agent handles their events, but without them those changes wait for its hourly full scan. Fix: add \"aws.autoscaling\" and \"aws.sns\" to the rule's \"source\" list.",
+            enforcementLevel: "advisory",
+            urn: r.urn,
+        }]);
+        // The advisory policy has nothing to add to a full pattern, nor to one the mandatory policy reports.
+        const complete = rule("complete", { eventPattern: JSON.stringify(full), state: "ENABLED" });
+        const narrow = rule("narrow", { eventPattern: JSON.stringify({ source: ["aws.ec2"], "detail-type": full["detail-type"] }), state: "ENABLED" });
+        const unknown = rule("unknown", { eventPattern: UNKNOWN, state: "ENABLED" });
+        for (const x of [complete, narrow, unknown]) expect(await validateStack(sourcesPolicy, [b, s, x, target(x, s)]), x.name).to.deep.equal([]);
+        expect(await validateStack(rulePolicy, [b, s, narrow, target(narrow, s)])).to.have.length(1);
     });
 
     it("judges the integration's rule by name, and ignores rules feeding other targets", async () => {
