@@ -11,7 +11,7 @@ import { RETRY_MODE } from "./aws/clients";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { listOrganizationAccounts, PARENT_ID } from "./accounts/organizations";
 import { ACCOUNTS_KEY, mergeAccounts, MergeOutcome } from "./accounts/merge";
-import type { CommandIo } from "./verify";
+import { CommandIo, processIo } from "./command-io";
 
 export interface AccountsFlags {
     fromOrganization?: boolean;
@@ -29,7 +29,7 @@ export interface AccountsEnvironment {
 
 /** Organizations is a global service answered in us-east-1 (us-gov-west-1 for GovCloud: set AWS_REGION). */
 const processEnvironment = (): AccountsEnvironment => ({
-    io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+    io: processIo,
     organizations: () => new OrganizationsClient({ region: process.env.AWS_REGION ?? "us-east-1", retryMode: RETRY_MODE }),
 });
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { EXIT, ExitCode } from "./exit-codes";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
-import { CommandIo } from "./verify";
+import { CommandIo, processIo } from "./command-io";
 import { AdoptFlags, parseAdoptFlags } from "./adopt/options";
 import { runAdopt } from "./adopt/run";
 import { IMPORT_FILE, renderJson, renderReport, renderStackConfig, REPORT_FILE, stackConfigFileName } from "./adopt/render";
@@ -18,7 +18,7 @@ export interface AdoptEnvironment {
 }
 
 const processEnvironment = (): AdoptEnvironment => ({
-    io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+    io: processIo,
     makeClients: ({ timeoutMs }) => sdkClientFactory({ timeoutMs }),
 });
 

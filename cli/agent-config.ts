@@ -9,6 +9,7 @@ import { externalIdInput } from "./aws/input";
 import { AgentConfigError, AgentConfigFile, groupByExternalId, MonitoredAccount, renderAgentConfigFile } from "../model/agent-config";
 import { writeAgentConfigFiles } from "./agent-config-write";
 import { monitoredAccountsFromOutputs } from "../model/stack-outputs";
+import { CommandIo, processIo } from "./command-io";
 
 export interface AgentConfigFlags {
     outputs?: string[];
@@ -20,16 +21,6 @@ export interface AgentConfigFlags {
     removeStale?: boolean;
     json?: boolean;
 }
-
-export interface CommandIo {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
-}
-
-const processIo: CommandIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-};
 
 /** Renders and prints or writes the configuration; bad input throws UsageError (exit 2) before anything is written. */
 export async function agentConfigCommand(flags: AgentConfigFlags, io: CommandIo = processIo): Promise<ExitCode> {

@@ -2,7 +2,7 @@
 import { CommandError, EXIT, ExitCode, UsageError } from "./exit-codes";
 import { classifyAwsError, describeAwsFailure } from "./aws/errors";
 import { ClientFactory, sdkClientFactory } from "./aws/clients";
-import { CommandIo } from "./verify";
+import { CommandIo, processIo } from "./command-io";
 import { askOnTerminal } from "./teardown/confirm";
 import { parseTeardownFlags, TeardownFlags } from "./teardown/options";
 import { renderJson, renderOutcome, renderPlan } from "./teardown/render";
@@ -25,7 +25,7 @@ export interface TeardownEnvironment {
 }
 
 const processEnvironment = (): TeardownEnvironment => ({
-    io: { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+    io: processIo,
     interactive: Boolean(process.stdin.isTTY),
     makeClients: ({ timeoutMs }) => sdkClientFactory({ timeoutMs }),
     confirm: askOnTerminal,

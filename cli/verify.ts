@@ -9,16 +9,7 @@ import {
     accountsExitCode, AccountsVerifyDeps, parseAccountsVerifyFlags, renderAccountsHuman, renderAccountsJson, runAccountsVerify,
 } from "./verify/accounts";
 import { LABELS } from "./verify/render";
-
-export interface CommandIo {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
-}
-
-const processIo: CommandIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-};
+import { CommandIo, processIo } from "./command-io";
 
 /** Runs verify and returns its exit code; `makeClients` lets tests hand in other clients. */
 export async function verifyCommand(

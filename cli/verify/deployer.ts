@@ -15,11 +15,7 @@ import { checkDeployerRole } from "./deployer-check";
 import { evaluate } from "./evaluate";
 import { VerifyFlags } from "./options";
 import { renderHuman, renderJson } from "./render";
-
-export interface DeployerVerifyIo {
-    stdout: (text: string) => void;
-    stderr: (text: string) => void;
-}
+import type { CommandIo } from "../command-io";
 
 /** IAM is global; its endpoint lives in each partition's first region. */
 const IAM_REGION: Record<Partition, string> = { aws: "us-east-1", "aws-us-gov": "us-gov-west-1" };
@@ -50,7 +46,7 @@ function parseFlags(flags: VerifyFlags) {
     return { role: role.value as RoleArn, input: input! };
 }
 
-export async function verifyDeployerCommand(flags: VerifyFlags, io: DeployerVerifyIo, makeClients: () => ClientFactory & { destroy?(): void }): Promise<ExitCode> {
+export async function verifyDeployerCommand(flags: VerifyFlags, io: CommandIo, makeClients: () => ClientFactory & { destroy?(): void }): Promise<ExitCode> {
     const { role, input } = parseFlags(flags);
     const file = readStackConfigFile(input.config);
     io.stderr(`Planning ${input.project} stack '${file.stackName}' from ${input.config} for its deploy policy...\n`);
