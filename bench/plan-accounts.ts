@@ -7,7 +7,7 @@
  * measured by bench/policy.ts.
  */
 import { performance } from "perf_hooks";
-import { planStack } from "../cli/plan-engine";
+import { planStack } from "../offline/plan-engine";
 
 const REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2"];
 const ACCOUNTS = 50;

@@ -9,7 +9,7 @@
  * pack, which bench/policy.ts measures.
  */
 import { performance } from "perf_hooks";
-import { planStack } from "../cli/plan-engine";
+import { planStack } from "../offline/plan-engine";
 import { REGIONS_BY_PARTITION } from "../model";
 
 const REGIONS = REGIONS_BY_PARTITION.aws.slice(0, 17);

@@ -19,7 +19,7 @@ import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import {
     AnalyzerResource, analyzeRequest, analyzeStackRequest, PolicyPackAnalyzer, resolvePolicyConfig,
-} from "../cli/policy-analyzer";
+} from "../offline/policy-pack";
 import { AGENT_REQUEST_CONTEXT, evaluateActions, PrincipalPolicies } from "../model/iam-eval";
 import { readStatements, REQUIRED_ACTIONS } from "../model/integration-permissions";
 import { integrationTrustPolicy, serviceTrustPolicy } from "../model/trust-policies";

@@ -1,4 +1,6 @@
-/** Exit codes are part of the CLI contract (DESIGN.md); scripts depend on them. */
+import { OfflineError, PolicyConfigInvalidError } from "../offline/errors";
+
+/** Exit codes are part of the CLI contract (README.md's command table, each command's --help); scripts depend on them. */
 export const EXIT = {
     ok: 0,
     /** A check failed or the policy pack found a mandatory violation. */
@@ -28,4 +30,16 @@ export class UsageError extends CommandError {
         super(message, EXIT.badInput);
         this.name = "UsageError";
     }
+}
+
+/**
+ * The one place an error becomes an exit code and a message. Library code (offline/) throws its
+ * own classes and knows nothing of exit codes; anything else unexpected is a bug, shown with its
+ * stack.
+ */
+export function exitOf(error: unknown): { code: ExitCode; message: string } {
+    if (error instanceof CommandError) return { code: error.exitCode, message: error.message };
+    if (error instanceof PolicyConfigInvalidError) return { code: EXIT.badInput, message: error.message };
+    if (error instanceof OfflineError) return { code: EXIT.failed, message: error.message };
+    return { code: EXIT.failed, message: error instanceof Error ? error.stack ?? error.message : String(error) };
 }

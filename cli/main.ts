@@ -1,6 +1,6 @@
 /** The `stackstate-aws` command line: commands are declared in commands.ts, each implemented in its own module. */
 import { Command, CommanderError } from "commander";
-import { CommandError, EXIT } from "./exit-codes";
+import { EXIT, exitOf } from "./exit-codes";
 import { COMMANDS } from "./commands";
 
 export function buildProgram(): Command {
@@ -43,10 +43,9 @@ export async function main(argv: string[]): Promise<void> {
             // Help and version exit 0; every other commander error is a usage error (commander printed it).
             if (error.exitCode === 0) process.exitCode = EXIT.ok;
             else fail(error.message, EXIT.badInput, true);
-        } else if (error instanceof CommandError) {
-            fail(error.message, error.exitCode);
         } else {
-            fail(error instanceof Error ? error.stack ?? error.message : String(error), EXIT.failed);
+            const { message, code } = exitOf(error);
+            fail(message, code);
         }
     }
 }

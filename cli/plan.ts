@@ -1,12 +1,15 @@
-/** `stackstate-aws plan`: the monitored-account program, run offline under Pulumi's mock engine. */
-import * as fs from "fs";
+/**
+ * `stackstate-aws plan`: the monitored-account program, run offline under Pulumi's mock engine
+ * (offline/plan-engine.ts), then checked by the policy pack (offline/policy-pack/).
+ */
 import { EXIT, UsageError } from "./exit-codes";
 import { quoted } from "./quoted";
-import { planStack, programConfig, PROJECT } from "./plan-engine";
+import { planStack, programConfig, PROJECT } from "../offline/plan-engine";
+import { analyzeStack } from "../offline/policy-pack";
+import { readPolicyPackConfigFile } from "./plan/policy-pack-config-file";
 import {
     plannedResources, renderPlanJson, renderPlanTree, renderSecretInputs, renderViolations, resourcesWithSecrets,
-} from "./plan-render";
-import { analyzeStack, PolicyPackConfigFile } from "./policy-analyzer";
+} from "./plan/render";
 import { readStackConfigFile } from "./stack-config-file";
 
 export interface PlanOptions {
@@ -52,24 +55,4 @@ export async function runPlan(options: PlanOptions): Promise<number> {
         process.stdout.write(`${renderViolations(violations)}\n`);
     }
     return violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.failed : EXIT.ok;
-}
-
-/** A `--policy-pack-config` file: a JSON object; its entries are checked against the pack's schemas later. */
-function readPolicyPackConfigFile(file: string): PolicyPackConfigFile {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (error) {
-        throw new UsageError(`cannot read policy pack config file ${quoted(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch (error) {
-        throw new UsageError(`policy pack config file ${quoted(file)} is not valid JSON: ${(error as Error).message}`);
-    }
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-        throw new UsageError(`policy pack config file ${quoted(file)} must hold a JSON object of policy names to settings`);
-    }
-    return value as PolicyPackConfigFile;
 }

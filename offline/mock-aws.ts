@@ -1,11 +1,15 @@
 /**
  * A mock AWS for Pulumi's mock engine: resources get the ids, ARNs and names AWS would give
  * them, so everything downstream of an output (policy documents, agent config) is exercised
- * offline. Used by `plan` and by the tests.
+ * offline. Used by `plan` and by the tests. It answers the data sources the program, the
+ * components and the collector read (getCallerIdentity, getRegion, getPartition, ec2.getVpcs,
+ * ssm.getParameter; the collector's planner adds ec2.getSubnet and ec2.getAmi, which only the
+ * deployment can answer) and fails on any other, naming it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { partitionOf } from "../model";
+import { UnmodelledInvokeError } from "./errors";
 
 export interface MockWorld {
     /** The account the credentials belong to (getCallerIdentity). */
@@ -169,7 +173,9 @@ export class MockAws implements pulumi.runtime.Mocks {
                 return { name: args.inputs.name, value, insecureValue: value, type: "String", id: args.inputs.name };
             }
             default:
-                return args.inputs;
+                // Echoing the inputs back, as this once did, let a program read values no AWS
+                // would give and pass: a data source is modelled here, or the run fails naming it.
+                throw new UnmodelledInvokeError(args.token);
         }
     }
 }

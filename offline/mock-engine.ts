@@ -4,6 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { assumedRoleAccount, MockAws, MockWorld } from "./mock-aws";
+import {
+    deserializeProperties, installMocks, MockMonitorHooks, RegisterRequest, RegisterResponse, waitForRegistrations, WIRE, WireAlias,
+} from "./pulumi-internals";
 
 export interface Registration {
     urn: string;
@@ -15,7 +18,7 @@ export interface Registration {
     provider?: string;
     /** Providers a component passes to its children, by package. */
     providers: Record<string, string>;
-    /** Inputs with secrets still marked (`{ 4dabf18193072939515e22adb298388d: "1b47061264138c4ac30d75fd1eb44270", value }`). */
+    /** Inputs with secrets still marked (`{ [WIRE.sigKey]: WIRE.secretSig, value }`, see pulumi-internals.ts). */
     inputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
@@ -49,7 +52,7 @@ export interface AliasSpec {
     noParent?: boolean;
 }
 
-function aliasSpecOf(alias: any): AliasSpec {
+function aliasSpecOf(alias: WireAlias): AliasSpec {
     if (alias.hasUrn()) return { urn: alias.getUrn() };
     const spec = alias.getSpec();
     const blankless = (value: string) => value || undefined;
@@ -63,11 +66,8 @@ function aliasSpecOf(alias: any): AliasSpec {
     };
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
 export function isSecretValue(value: unknown): value is { value: unknown } {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[WIRE.sigKey] === WIRE.secretSig;
 }
 
 /** Deep copy with secrets replaced: unwrapped (`reveal`) or masked as "[secret]". */
@@ -96,8 +96,7 @@ export class MockEngine {
 
     /** Makes this engine the process's engine again (after another one replaced it). */
     install(): void {
-        pulumi.runtime.setMocks(this.aws, this.project, this.stack, false);
-        const monitor = (pulumi.runtime as unknown as { getMonitor(): any }).getMonitor();
+        const monitor = installMocks(this.aws, this.project, this.stack);
         this.qualifyUrnsAsTheEngineDoes(monitor);
         this.recordRegistrations(monitor);
     }
@@ -107,20 +106,20 @@ export class MockEngine {
      * prefixes the parent's whole type chain (`Outer$Inner$aws:iam/role:Role`). Plans print URNs
      * and policies report them, so they must be the engine's.
      */
-    private qualifyUrnsAsTheEngineDoes(monitor: any): void {
+    private qualifyUrnsAsTheEngineDoes(monitor: MockMonitorHooks): void {
         monitor.newUrn = (parent: string | undefined, type: string, name: string): string => {
             const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
             return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
         };
     }
 
-    private recordRegistrations(monitor: any): void {
+    private recordRegistrations(monitor: MockMonitorHooks): void {
         const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+        monitor.registerResource = (req: RegisterRequest, callback: (err: unknown, resp: RegisterResponse | undefined) => void) => {
             const providers: Record<string, string> = {};
-            req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
+            req.getProvidersMap().forEach((ref, pkg) => { providers[pkg] = ref; });
             const propertyDependencies: Record<string, string[]> = {};
-            req.getPropertydependenciesMap().forEach((deps: any, key: string) => { propertyDependencies[key] = deps.getUrnsList(); });
+            req.getPropertydependenciesMap().forEach((deps, key) => { propertyDependencies[key] = deps.getUrnsList(); });
             const pending: Omit<Registration, "urn" | "region" | "account" | "outputs" | "rawOutputs"> = {
                 type: req.getType(),
                 name: req.getName(),
@@ -128,13 +127,13 @@ export class MockEngine {
                 parent: req.getParent() || undefined,
                 provider: req.getProvider() || undefined,
                 providers,
-                inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                inputs: deserializeProperties(req.getObject()),
                 dependencies: req.getDependenciesList(),
                 propertyDependencies,
                 aliases: req.getAliasesList().map(aliasSpecOf),
                 rawObject: req.getObject(),
             };
-            return register(req, (err: unknown, resp: any) => {
+            return register(req, (err, resp) => {
                 if (!err && resp) {
                     const rawOutputs = resp.getObject();
                     this.add({
@@ -142,7 +141,7 @@ export class MockEngine {
                         urn: resp.getUrn(),
                         region: this.regionFor(pending),
                         account: this.accountFor(pending),
-                        outputs: rawOutputs ? pulumi.runtime.deserializeProperties(rawOutputs) : {},
+                        outputs: rawOutputs ? deserializeProperties(rawOutputs) : {},
                         rawOutputs,
                     });
                 }
@@ -186,7 +185,7 @@ export class MockEngine {
 
     /** Waits until every registration, including those made inside applies, has completed. */
     async settle(): Promise<void> {
-        await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        await waitForRegistrations();
     }
 }
 

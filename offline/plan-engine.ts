@@ -3,10 +3,11 @@
  * config, and returns what it would create.
  */
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, CONFIG_NAMESPACE, IntegrationConfig, rawConfigFromStackConfig, validateIntegrationConfig } from "../model";
 import { MockEngine, Registration } from "./mock-engine";
 import { MockWorld } from "./mock-aws";
+import { setProgramConfig, withoutPromiseStackCapture } from "./pulumi-internals";
+import { ProgramFailedError } from "./errors";
 
 export const PROGRAM = path.join(__dirname, "..", "index.ts");
 export const PROJECT = "stackstate-aws";
@@ -96,28 +97,29 @@ export function readsOf(engine: MockEngine): PlannedInvoke[] {
  * registration; an error raised inside the code's outputs fails the run.
  */
 export async function runOffline<T>(engine: MockEngine, values: Record<string, string>, encryptedKeys: string[], run: () => T): Promise<T> {
-    pulumi.runtime.setAllConfig(values, encryptedKeys);
+    setProgramConfig(values, encryptedKeys);
     // Errors raised inside the program's outputs surface as rejections, not as a throw.
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
-    // Pulumi records a stack trace on every promise it creates, for its leak report; under
-    // ts-node's source maps that was 85% of a plan's time. Nothing here reads those traces,
-    // and failures are reported by message.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    let result: T;
+    let result: { value: T };
     try {
-        result = run();
-        await engine.settle();
+        // Boxed: a program that returns a promise (its outputs) is handed back unresolved, as before.
+        result = await withoutPromiseStackCapture(async () => {
+            const value = run();
+            await engine.settle();
+            // A registration whose input failed (a data source refused) is given up before its
+            // outputs reject, which Node reports only after the current tick.
+            await new Promise((resolve) => setImmediate(resolve));
+            return { value };
+        });
     } finally {
-        Error.stackTraceLimit = stackTraceLimit;
         process.off("unhandledRejection", onRejection);
     }
-    if (failures.length > 0) {
-        throw new Error(`the program failed: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join("; ")}`);
-    }
-    return result;
+    // One failed input rejects every output of its resource: each message once.
+    const messages = [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))];
+    if (messages.length > 0) throw new ProgramFailedError(messages);
+    return result.value;
 }
 
 /**

@@ -4,9 +4,9 @@
  * doc comments), so that source is the one description of the package in every language.
  */
 import * as path from "path";
-import { ComponentProvider, ComponentProviderOptions } from "@pulumi/pulumi/provider/experimental";
 // First of the package's own imports: Pulumi's inference takes these declarations (see that file).
 import type {} from "./package-faces";
+import { ComponentProvider, componentProviderApi, ComponentProviderOptions } from "../offline/pulumi-internals";
 import { PACKAGE_NAME } from "../model";
 import {
     AgentInstanceProfile, EventPipeline, FlowLogs, IntegrationRole, LogsBucket, RegionKey, StackStateAwsIntegration,
@@ -32,7 +32,7 @@ export function providerOptions(): ComponentProviderOptions & { version: string 
 }
 
 export function componentProvider(): ComponentProvider {
-    return new ComponentProvider(providerOptions());
+    return new (componentProviderApi().ComponentProvider)(providerOptions());
 }
 
 let inferred: Promise<string> | undefined;

@@ -3,10 +3,10 @@
  * the schema and generate an SDK, and the Pulumi engine runs it to construct the components a
  * Python, Go, .NET, Java or YAML program declares. Its one argument is the engine's address.
  */
-import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
+import { componentProviderApi } from "../offline/pulumi-internals";
 import { providerOptions } from "./component-package";
 
-componentProviderHost(providerOptions()).catch((error: unknown) => {
+componentProviderApi().componentProviderHost(providerOptions()).catch((error: unknown) => {
     console.error(error instanceof Error ? error.stack ?? error.message : String(error));
     process.exit(1);
 });

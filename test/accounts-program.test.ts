@@ -4,8 +4,8 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { planStack, PlanInput } from "../cli/plan-engine";
-import { Registration, unwrapSecrets, valueOf } from "../cli/mock-engine";
+import { planStack, PlanInput } from "../offline/plan-engine";
+import { Registration, unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { ConfigError, validateIntegrationConfig } from "../model";
 import { testEngine } from "./helpers/engine";
 

@@ -12,7 +12,7 @@ import * as path from "path";
 import { CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { adoptCommand } from "../cli/adopt";
 import { UsageError } from "../cli/exit-codes";
-import { planStack } from "../cli/plan-engine";
+import { planStack } from "../offline/plan-engine";
 import { readStackConfigFile } from "../cli/stack-config-file";
 import { IMPORT_ID_FORMATS, validateIntegrationConfig, rawConfigFromStackConfig } from "../model";
 import { motoClients, motoEndpoint, MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, resetMoto } from "./helpers/moto";

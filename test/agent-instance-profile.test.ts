@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentInstanceProfile } from "../components/agent-instance-profile";
-import { valueOf, Registration, unwrapSecrets } from "../cli/mock-engine";
+import { valueOf, Registration, unwrapSecrets } from "../offline/mock-engine";
 import { testEngine, uniqueName } from "./helpers/engine";
 
 async function build(args: ConstructorParameters<typeof AgentInstanceProfile>[1]) {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { EXTERNAL_ID_ENV, externalIdInput } from "../cli/aws/input";
 import { parseVerifyFlags } from "../cli/verify/options";
-import { AnalyzerInfo, resolvePolicyConfig } from "../cli/policy-analyzer";
+import { AnalyzerInfo, resolvePolicyConfig } from "../offline/policy-pack";
 import { quoted } from "../cli/quoted";
 import { motoEnv } from "./helpers/moto";
 import { runCli } from "./helpers/run-cli";

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { gunzipSync } from "zlib";
 import { collectorProgram, readMonitoredStacks } from "../collector/program";
-import { unwrapSecrets, valueOf } from "../cli/mock-engine";
+import { unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { EXTERNAL_ID_PLACEHOLDER, groupByExternalId, renderAgentConfigFile } from "../model/agent-config";
 import { validateCollectorConfig } from "../model/collector-config";
 import { COLLECTOR_CONFIG_NAMESPACE } from "../model/collector-config-schema";

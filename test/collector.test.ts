@@ -6,7 +6,7 @@ import { gunzipSync } from "zlib";
 import YAML from "yaml";
 import { collectorProgram } from "../collector/program";
 import { bootstrapScript, collectorUserData, HOST_PATHS, USER_DATA_LIMIT_BYTES } from "../collector/user-data";
-import { Registration, unwrapSecrets, valueOf, isSecretValue } from "../cli/mock-engine";
+import { Registration, unwrapSecrets, valueOf, isSecretValue } from "../offline/mock-engine";
 import { AWS_TOPOLOGY_CONF_DIR, EXTERNAL_ID_PLACEHOLDER, groupByExternalId, renderAgentConfigFile } from "../model/agent-config";
 import { validateCollectorConfig } from "../model/collector-config";
 import { COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA } from "../model/collector-config-schema";

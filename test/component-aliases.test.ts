@@ -6,8 +6,8 @@
  * the code before the change (test/fixtures/urns-before-component-package.json).
  */
 import { expect } from "chai";
-import { planStack } from "../cli/plan-engine";
-import { MockEngine, Registration } from "../cli/mock-engine";
+import { planStack } from "../offline/plan-engine";
+import { MockEngine, Registration } from "../offline/mock-engine";
 import { AgentInstanceProfile } from "../components";
 import { testEngine } from "./helpers/engine";
 import { aliasUrns } from "./helpers/engine-aliases";

@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { MockEngine, Registration, unwrapSecrets, valueOf } from "../cli/mock-engine";
+import { MockEngine, Registration, unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { AgentInstanceProfile, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
 import { componentTypeToken } from "../model";
 import { SCHEMA_FILE } from "../provider/component-package";

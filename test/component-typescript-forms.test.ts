@@ -10,7 +10,7 @@ import { FlowLogs, FlowLogsArgs, IntegrationRole, StackStateAwsIntegration, Stac
 import {
     API_GATEWAY_ACCESS_LEVELS, IAM_LIMITS, packStatements, Partition, PERMISSION_SETS, PolicyDocument, readStatements, REGIONS_BY_PARTITION,
 } from "../model";
-import { unwrapSecrets, valueOf } from "../cli/mock-engine";
+import { unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { testEngine, uniqueName } from "./helpers/engine";
 import { TEST_WORLD } from "./helpers/world";
 

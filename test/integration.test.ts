@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { FlowLogs, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
-import { Registration, unwrapSecrets, valueOf } from "../cli/mock-engine";
+import { Registration, unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { IAM_LIMITS, PolicyDocument, policySize } from "../model";
 import { testEngine, uniqueName } from "./helpers/engine";
 import { isTaggable } from "./helpers/taggable";

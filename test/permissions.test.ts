@@ -11,9 +11,9 @@ import {
     AGENT_APIS, AGENT_CALLS, agentCallActions, evaluateActions, readPermissions, readStatements, requiredActionsFor,
     requiredBucketActionsFor, REQUIRED_ACTIONS, s3ViaService,
 } from "../model";
-import { planStack } from "../cli/plan-engine";
-import { analyzeStack } from "../cli/policy-analyzer";
-import { Registration, unwrapSecrets } from "../cli/mock-engine";
+import { planStack } from "../offline/plan-engine";
+import { analyzeStack } from "../offline/policy-pack";
+import { Registration, unwrapSecrets } from "../offline/mock-engine";
 import { makeRequiredActionsPolicy, REQUIRED_ACTIONS_POLICY } from "../policies/stackstate-role-required-actions";
 import { stackResource, validateStack } from "./helpers/policy-args";
 import { testEngine } from "./helpers/engine";

@@ -3,8 +3,8 @@
  * the example's. In-process for speed; test/plan-cli.test.ts runs the real command.
  */
 import { expect } from "chai";
-import { planStack, PlanInput, SECRET_PLACEHOLDER } from "../cli/plan-engine";
-import { Registration, unwrapSecrets } from "../cli/mock-engine";
+import { planStack, PlanInput, SECRET_PLACEHOLDER } from "../offline/plan-engine";
+import { Registration, unwrapSecrets } from "../offline/mock-engine";
 import { REGIONS_BY_PARTITION } from "../model";
 import { testEngine } from "./helpers/engine";
 

@@ -7,7 +7,7 @@
  * records every registration), never from a second copy of the naming rules.
  */
 import { Counterpart } from "../../model";
-import { Registration, unwrapSecrets } from "../mock-engine";
+import { Registration, unwrapSecrets } from "../../offline/mock-engine";
 
 export interface ImportSpec {
     type: string;

@@ -6,8 +6,8 @@ import {
     Adoption, AdoptedConfig, CONFIG_NAMESPACE, Difference, externalIdProblems, installDifferences, planAdoption,
 } from "../../model";
 import { ClientFactory } from "../aws/clients";
-import { planStack } from "../plan-engine";
-import { Registration } from "../mock-engine";
+import { planStack } from "../../offline/plan-engine";
+import { Registration } from "../../offline/mock-engine";
 import { AdoptInput } from "./options";
 import { buildImportFile, ImportJoin, PulumiImportFile } from "./import-file";
 import { readInstall, RegionRead } from "./read";

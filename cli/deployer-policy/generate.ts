@@ -6,8 +6,8 @@
 import { CONFIG_NAMESPACE, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument } from "../../model";
 import { DeployerMode, deployerStatements, DeployerPlan, NamedPolicy, packPolicies } from "../../model/deployer";
 import { ConfigProblem } from "../../model/config";
-import { Registration, unwrapSecrets } from "../mock-engine";
-import { PlannedInvoke } from "../plan-engine";
+import { Registration, unwrapSecrets } from "../../offline/mock-engine";
+import { PlannedInvoke } from "../../offline/plan-engine";
 import { StackConfigFile } from "../stack-config-file";
 import { teardownCallerPolicy } from "../teardown/permissions";
 import { verifyCallerPolicy } from "../verify/permissions";
@@ -47,7 +47,7 @@ export async function generateDeployerPolicies(file: StackConfigFile, project: P
     const input = { ...file, config };
     const base = BASE_NAMES[project][mode];
     if (project === "collector") {
-        const { planCollector } = await import("../collector-plan-engine");
+        const { planCollector } = await import("../../offline/collector-plan-engine");
         const planned = await planCollector({ ...input, accountId });
         if (!planned.ok) return { ok: false, configProblems: planned.configProblems };
         const account = accountId ?? UNNAMED_ACCOUNT;
@@ -56,7 +56,7 @@ export async function generateDeployerPolicies(file: StackConfigFile, project: P
         return done(file, project, mode, accountId ?? "*", packPolicies(base, deployerStatements(plan, mode as DeployerMode)));
     }
 
-    const { planStack, worldFor } = await import("../plan-engine");
+    const { planStack, worldFor } = await import("../../offline/plan-engine");
     const named = typeof config[`${CONFIG_NAMESPACE}:accountId`] === "string" && worldFor(input).accountId === config[`${CONFIG_NAMESPACE}:accountId`];
     // `flowLogs: all` finds VPCs at deployment: one stand-in VPC per region stands for them.
     const planned = await planStack({ ...input, vpcs: Object.fromEntries(KNOWN_REGIONS.map((region) => [region, [DISCOVERED_VPC]])) });

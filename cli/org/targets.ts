@@ -11,7 +11,7 @@ import {
     rawConfigFromStackConfig, splitRoleName, validateIntegrationConfig,
 } from "../../model";
 import { UsageError } from "../exit-codes";
-import { programConfig, SECRET_PLACEHOLDER } from "../plan-engine";
+import { programConfig, SECRET_PLACEHOLDER } from "../../offline/plan-engine";
 import { readStackConfigFile } from "../stack-config-file";
 import { parseRegionList } from "../aws/input";
 

@@ -1,6 +1,6 @@
-/** What `plan` prints: the resource tree by region, or the DESIGN.md JSON. */
-import { isSecretValue, Registration, unwrapSecrets } from "./mock-engine";
-import type { Violation } from "./policy-analyzer";
+/** What `plan` prints: the resource tree by region, or `{ resources, violations }` as JSON (README.md, "plan"). */
+import { isSecretValue, Registration, unwrapSecrets } from "../../offline/mock-engine";
+import type { Violation } from "../../offline/policy-pack";
 
 export interface PlannedResource {
     urn: string;

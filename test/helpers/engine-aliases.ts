@@ -5,7 +5,7 @@
  * answers to its URN under the parent's old type too (the engine's generateAliases and
  * inheritedChildAlias). The mock engine does none of this, so the tests do it here.
  */
-import { Registration } from "../../cli/mock-engine";
+import { Registration } from "../../offline/mock-engine";
 
 interface Urn { stack: string; project: string; qualifiedType: string; name: string }
 

@@ -3,7 +3,7 @@
  * resources inside `it()` with names unique to the test: the mock engine does not reject
  * duplicate URNs.
  */
-import { MockEngine } from "../../cli/mock-engine";
+import { MockEngine } from "../../offline/mock-engine";
 import { TEST_WORLD } from "./world";
 
 let engine: MockEngine | undefined;

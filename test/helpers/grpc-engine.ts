@@ -12,8 +12,8 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { ResourceMonitorService } from "@pulumi/pulumi/proto/resource_grpc_pb";
-import { MockAws, MockWorld } from "../../cli/mock-aws";
-import type { Registration } from "../../cli/mock-engine";
+import { MockAws, MockWorld } from "../../offline/mock-aws";
+import type { Registration } from "../../offline/mock-engine";
 
 /** What the mock engine records of a registration, as far as a resource monitor sees it. */
 export type MonitoredRegistration = Pick<Registration, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "providers" | "inputs" | "dependencies">;

@@ -1,4 +1,4 @@
-import { MockWorld } from "../../cli/mock-aws";
+import { MockWorld } from "../../offline/mock-aws";
 
 /** The account and regions the component tests deploy into. */
 export const TEST_WORLD: MockWorld = {

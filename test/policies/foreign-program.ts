@@ -7,7 +7,7 @@
  * action. In `preview`, ARNs of new resources are unknown and only property dependencies link them.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { AnalyzerResource } from "../../cli/policy-analyzer";
+import { AnalyzerResource } from "../../offline/policy-pack";
 import { dependOn, stackResource, UNKNOWN } from "../helpers/policy-args";
 
 export const FOREIGN_ACCOUNT = "444455556666";

@@ -16,11 +16,11 @@ import { readStatements, REQUIRED_ACTIONS, REQUIRED_KEY_ACTIONS } from "../../mo
 /** The set's actions on "*", and kms:Decrypt through S3. */
 const N = REQUIRED_ACTIONS.length + REQUIRED_KEY_ACTIONS.length;
 import { PolicyStatement } from "../../model/iam-document";
-import { Registration } from "../../cli/mock-engine";
+import { Registration } from "../../offline/mock-engine";
 import {
     AnalyzerInfo, analyzerResources, analyzeStack, PolicyPackAnalyzer, resolvePolicyConfig,
-} from "../../cli/policy-analyzer";
-import { UsageError } from "../../cli/exit-codes";
+} from "../../offline/policy-pack";
+import { PolicyConfigInvalidError } from "../../offline/errors";
 import { POLICIES } from "../../policies/all";
 import { testEngine, uniqueName } from "../helpers/engine";
 import { tempPack } from "../helpers/temp-pack";
@@ -141,7 +141,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
             "no-such-policy": "mandatory",
             "iam-role-permissions-boundary": "strict" as never,
             "stackstate-role-required-actions": { roleName: 5, addActions: ["not an action"] },
-        })).to.throw(UsageError, [
+        })).to.throw(PolicyConfigInvalidError, [
             "Invalid policy pack config:",
             '  Value "strict" for "iam-role-permissions-boundary" is not a valid enforcement level; use one of advisory, mandatory, remediate, disabled.',
             `  "no-such-policy" is not a policy of stackstate-aws; its policies are ${info.policies.map((p) => p.name).join(", ")}.`,
@@ -151,7 +151,7 @@ describe("policy pack over gRPC, launched as the Pulumi CLI launches it", functi
         expect(() => resolvePolicyConfig(info, {
             "iam-role-permissions-boundary": { remediationBoundary: "arn:aws:iam::*:policy/OrgBoundary" },
             "stackstate-firehose-configure-delivery": { logsBucketNames: [] },
-        })).to.throw(UsageError, [
+        })).to.throw(PolicyConfigInvalidError, [
             "Invalid policy pack config:",
             '  Policy "iam-role-permissions-boundary": remediationBoundary must match pattern "^(arn:[a-z-]+:iam::(\\d{12}|aws):policy/[^*?]+)?$".',
             '  Policy "stackstate-firehose-configure-delivery": logsBucketNames must NOT have fewer than 1 items.',
