@@ -183,24 +183,11 @@ export function analyzeStackRequest(resources: AnalyzerResource[]): pb.AnalyzeSt
 
 /** The request Analyze and Remediate take for one resource. */
 export function analyzeRequest(r: AnalyzerResource): pb.AnalyzeRequest {
-    const req = new pb.AnalyzeRequest();
-    req.setUrn(r.urn);
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setProperties(toStruct(r.properties));
-    req.setOptions(resourceOptions(r.parent));
-    if (r.provider) req.setProvider(providerResource(r.provider));
-    return req;
+    return described(new pb.AnalyzeRequest(), r);
 }
 
 function stackResource(r: AnalyzerResource): pb.AnalyzerResource {
-    const res = new pb.AnalyzerResource();
-    res.setUrn(r.urn);
-    res.setType(r.type);
-    res.setName(r.name);
-    res.setProperties(toStruct(r.properties));
-    res.setOptions(resourceOptions(r.parent));
-    if (r.provider) res.setProvider(providerResource(r.provider));
+    const res = described(new pb.AnalyzerResource(), r);
     res.setParent(r.parent ?? "");
     res.setDependenciesList(r.dependencies ?? []);
     for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
@@ -210,6 +197,17 @@ function stackResource(r: AnalyzerResource): pb.AnalyzerResource {
         res.getPropertydependenciesMap().set(key, deps);
     }
     return res;
+}
+
+/** The fields an Analyze request and an AnalyzeStack resource share. */
+function described<M extends pb.AnalyzeRequest | pb.AnalyzerResource>(message: M, r: AnalyzerResource): M {
+    message.setUrn(r.urn);
+    message.setType(r.type);
+    message.setName(r.name);
+    message.setProperties(toStruct(r.properties));
+    message.setOptions(resourceOptions(r.parent));
+    if (r.provider) message.setProvider(providerResource(r.provider));
+    return message;
 }
 
 function resourceOptions(parent: string | undefined): pb.AnalyzerResourceOptions {
