@@ -10,4 +10,5 @@ export { DEFAULT_PACK_DIR } from "./launch";
 export { PolicyPackAnalyzer, analyzeRequest, analyzeStackRequest } from "./wire";
 export { resolvePolicyConfig } from "./policy-config";
 export { analyzerResources, engineProperties } from "./resources";
-export { analyzeStack, AnalyzeOptions } from "./analyze";
+export { analyzeStack } from "./analyze";
+export type { AnalyzeOptions } from "./analyze";
