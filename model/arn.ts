@@ -34,6 +34,11 @@ export function arnPartition(text: unknown): string | undefined {
     return parseArn(text)?.partition;
 }
 
+/** The region field of an ARN; empty for global resources such as IAM roles. */
+export function arnRegion(text: unknown): string | undefined {
+    return parseArn(text)?.region;
+}
+
 /** The account field of an ARN; empty for global resources such as S3 buckets. */
 export function arnAccountId(text: unknown): string | undefined {
     return parseArn(text)?.accountId;

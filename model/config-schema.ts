@@ -103,7 +103,7 @@ const TAGS = {
 /** Keys an entry of `accounts` may set; each defaults to the stack's own key. */
 export const ACCOUNT_ENTRY_KEYS = ["accountId", "regions", "mainRegion", "externalId", "flowLogs", "tags"] as const;
 
-const ACCOUNT_ENTRY = {
+export const ACCOUNT_ENTRY_SCHEMA = {
     type: "object",
     additionalProperties: false,
     required: ["accountId"],
@@ -116,7 +116,7 @@ const ACCOUNT_ENTRY = {
         tags: TAGS,
     },
     "x-rule": `must be an object of ${ACCOUNT_ENTRY_KEYS.join(", ")} (accountId required)`,
-};
+} as const;
 
 /** What `deployRoleName` is when unset: the role AWS Organizations creates in every account it creates. */
 export const DEFAULT_DEPLOY_ROLE_NAME = "OrganizationAccountAccessRole";
@@ -216,7 +216,7 @@ export const CONFIG_SCHEMA = {
             description: "Monitored accounts deployed by this one stack: a list of {accountId, regions?, mainRegion?, externalId?, flowLogs?, tags?}; absent keys take the stack's value (tags are merged). Each account is deployed through deployRoleName. Default: the one account of the credentials.",
             type: "array",
             minItems: 1,
-            items: ACCOUNT_ENTRY,
+            items: ACCOUNT_ENTRY_SCHEMA,
             "x-rule": "must be a non-empty list of accounts ({ accountId, regions?, mainRegion?, externalId?, flowLogs?, tags? })",
         },
         deployRoleName: {

@@ -2,15 +2,15 @@
  * Stack config → validated arguments. Every problem is reported at once, each naming its key and
  * the rule it breaks; nothing downstream runs on a config with a problem.
  */
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import {
-    CONFIG_NAMESPACE, CONFIG_SCHEMA, ConfigKey, CONFIG_KEYS, DEFAULT_DEPLOY_ROLE_NAME, STRUCTURED_CONFIG_KEYS,
-} from "./config-schema";
+import { ACCOUNT_ENTRY_SCHEMA, CONFIG_NAMESPACE, CONFIG_SCHEMA, DEFAULT_DEPLOY_ROLE_NAME, STRUCTURED_CONFIG_KEYS } from "./config-schema";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess, PermissionSet } from "./integration-permissions";
 import { iamRoleArn, normalisedRolePath } from "./names";
+import { arnPartition } from "./arn";
 import { NameOverrides } from "./resource-names";
-import { joinMessages } from "./schema-problems";
+import { compileSchema } from "./schema-problems";
+import { SchemaMatch } from "./schema-types";
+import { ConfigError, ConfigProblem, RuleInput, validateConfig } from "./validation";
 
 /** Flow logs of one region as stack config gives them: "all", or VPC ids. */
 export type FlowLogSelection = "all" | string[];
@@ -84,7 +84,7 @@ export interface AccountIntegrationConfig {
 }
 
 /** An entry of `accounts` as written. */
-interface AccountEntry {
+export interface AccountEntry {
     accountId: string;
     regions?: string[];
     mainRegion?: string;
@@ -93,86 +93,66 @@ interface AccountEntry {
     tags?: Record<string, string>;
 }
 
-export interface ConfigProblem {
-    /** The fully qualified config key, e.g. `stackstate-aws:regions`. */
-    key: string;
-    message: string;
+/** The stack config as written: namespace stripped, JSON text parsed, the schema's defaults filled in. */
+export interface StackConfigValues {
+    regions: string[];
+    mainRegion?: string;
+    agentRoleArns?: string[];
+    agentAccountId?: string;
+    accountId?: string;
+    externalId?: string;
+    flowLogs: Record<string, FlowLogSelection>;
+    permissionsBoundaryArn?: string;
+    rolePath: string;
+    tags: Record<string, string>;
+    apiGatewayAccess: ApiGatewayAccess;
+    names?: NameOverrides;
+    permissions: PermissionSet;
+    deployRoleArn?: string;
+    accounts?: AccountEntry[];
+    deployRoleName?: string;
 }
 
-export class ConfigError extends Error {
-    constructor(readonly problems: ConfigProblem[]) {
-        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
-        this.name = "ConfigError";
-    }
-}
+// The types above and the schema name the same keys and require the same ones (schema-types.ts).
+const valuesMatchSchema: SchemaMatch<StackConfigValues, typeof CONFIG_SCHEMA> = true;
+const entryMatchesSchema: SchemaMatch<AccountEntry, typeof ACCOUNT_ENTRY_SCHEMA> = true;
+const namesMatchSchema: SchemaMatch<NameOverrides, typeof CONFIG_SCHEMA.properties.names> = true;
+void [valuesMatchSchema, entryMatchesSchema, namesMatchSchema];
 
-/** Values that must never be echoed back in an error. */
-const SECRET_KEYS: readonly string[] = ["externalId"];
-
-const qualified = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
-
-let compiled: ValidateFunction | undefined;
-
-/** The schema's errors for these values; compiled on first use, as few CLI commands need it. */
-function schemaErrors(values: Record<string, unknown>): ErrorObject[] {
-    if (!compiled) {
-        // useDefaults fills in the schema's defaults, so they are written in one place.
-        const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, useDefaults: true });
-        ajv.addKeyword({ keyword: "x-rule", schemaType: "string" });
-        compiled = ajv.compile(CONFIG_SCHEMA);
-    }
-    return compiled(values) ? [] : compiled.errors ?? [];
-}
+let compiled: ReturnType<typeof compileSchema> | undefined;
+/** Compiled on first use, as few CLI commands need it; it fills in the schema's defaults, so they are written in one place. */
+const stackConfigSchema = () => (compiled ??= compileSchema(CONFIG_SCHEMA, { useDefaults: true }));
 
 /**
  * Validates raw config values keyed without namespace. Structured values may come as JSON text
- * (as Pulumi stores them) or already parsed.
+ * (as Pulumi stores them) or already parsed. Throws ConfigError with every problem at once.
  */
 export function validateIntegrationConfig(raw: Record<string, unknown>): IntegrationConfig {
-    const problems: ConfigProblem[] = [];
-    const values: Record<string, unknown> = {};
-    const unparsable: string[] = [];
-    for (const [key, value] of Object.entries(raw)) {
-        if (value === undefined) continue;
-        if (STRUCTURED_CONFIG_KEYS.includes(key as ConfigKey) && typeof value === "string") {
-            try {
-                values[key] = JSON.parse(value);
-            } catch {
-                unparsable.push(key);
-                problems.push({ key: qualified(key), message: "must be structured (a YAML list or map), not plain text" });
-            }
-        } else {
-            values[key] = value;
-        }
-    }
-    const errors = schemaErrors(values).filter(
-        (e) => !(e.keyword === "required" && unparsable.includes((e.params as { missingProperty: string }).missingProperty)),
-    );
-    problems.push(...schemaProblems(errors, values));
-    if (problems.length === 0) {
-        problems.push(...crossFieldProblems(values as unknown as RawValidConfig));
-    }
-    if (problems.length > 0) throw new ConfigError(problems);
-    return withDerivedDefaults(values as unknown as RawValidConfig);
+    const result = validateConfig<StackConfigValues>(raw, {
+        namespace: CONFIG_NAMESPACE,
+        validate: stackConfigSchema(),
+        structuredKeys: STRUCTURED_CONFIG_KEYS,
+        rules: crossFieldProblems,
+    });
+    if (!result.ok) throw new ConfigError(result.problems);
+    return withDerivedDefaults(result.values);
 }
 
-type RawValidConfig = Partial<Omit<IntegrationConfig, "flowLogs" | "accounts">>
-    & { regions: string[]; flowLogs?: Record<string, FlowLogSelection>; accounts?: AccountEntry[] };
-
 /** Defaults the schema cannot express: they derive from other keys. */
-function withDerivedDefaults(v: RawValidConfig): IntegrationConfig {
+function withDerivedDefaults(v: StackConfigValues): IntegrationConfig {
     const mainRegion = v.mainRegion ?? v.regions[0];
+    const { accounts: entries, ...written } = v;
     const config: IntegrationConfig = {
-        ...(v as Omit<IntegrationConfig, "accounts">),
+        ...written,
         mainRegion,
         partition: partitionOf(mainRegion),
         agentRoleArns: v.agentRoleArns ?? [],
-        flowLogs: Object.fromEntries(Object.entries(v.flowLogs ?? {}).map(([region, selection]) => [region, vpcSelection(selection)])),
+        flowLogs: Object.fromEntries(Object.entries(v.flowLogs).map(([region, selection]) => [region, vpcSelection(selection)])),
         rolePath: normalisedRolePath(v.rolePath),
     };
-    if (v.accounts) {
+    if (entries) {
         config.deployRoleName = v.deployRoleName ?? DEFAULT_DEPLOY_ROLE_NAME;
-        config.accounts = v.accounts.map((entry) => resolvedAccount(entry, config));
+        config.accounts = entries.map((entry) => resolvedAccount(entry, config));
     }
     return config;
 }
@@ -202,59 +182,27 @@ function resolvedAccount(entry: AccountEntry, stack: IntegrationConfig): Account
     };
 }
 
-/** The rules only a stack of several accounts has: distinct ids, each entry's layout, keys that mean one account. */
-function accountsProblems(v: RawValidConfig): ConfigProblem[] {
+/**
+ * The rules between keys. Each sees the keys that passed the schema (`sound`) and runs when those
+ * it needs are among them; `given` tells a key left out from one given but malformed.
+ */
+function crossFieldProblems({ sound: v, given }: RuleInput<StackConfigValues>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const accounts = v.accounts;
-    if (!accounts) {
-        if (v.deployRoleName !== undefined) {
-            problems.push({ key: "deployRoleName", message: "applies only with accounts; a single-account stack assumes deployRoleArn" });
-        }
-        return problems;
-    }
-    const ids = accounts.map((a) => a.accountId);
-    const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
-    if (repeated.length > 0) {
-        problems.push({ key: "accounts", message: `must not list an account twice, got ${repeated.join(", ")} more than once` });
-    }
-    for (const key of ["accountId", "deployRoleArn"] as const) {
-        if (v[key] !== undefined) {
-            problems.push({ key, message: `applies only to a single-account stack; with accounts, each entry's accountId is checked and deployRoleName is assumed in it` });
-        }
-    }
-    const listedVpcs = Object.entries(v.flowLogs ?? {}).filter(([, selection]) => selection !== "all").map(([region]) => region);
-    accounts.forEach((entry, i) => {
-        const label = `[${i}] (${entry.accountId})`;
-        const regions = entry.regions ?? v.regions;
-        const mainRegion = entry.mainRegion ?? (v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined);
-        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs: entry.flowLogs })) {
-            problems.push({ key: "accounts", message: `${label}: ${p.key} ${p.message}` });
-        }
-        const inheritsListedVpcs = entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));
-        if (inheritsListedVpcs) {
-            problems.push({ key: "accounts", message: `${label}: would inherit the stack's flowLogs, which list VPC ids of one account; set flowLogs in each entry, or use "all" in the stack's flowLogs` });
-        }
-    });
-    return problems;
-}
-
-function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
-    const problems = [...integrationShapeProblems(v), ...accountsProblems(v)].map((p) => ({ ...p, key: qualified(p.key) }));
-    if (!v.agentRoleArns && !v.agentAccountId) {
-        problems.push({ key: qualified("agentRoleArns"), message: "is required unless agentAccountId is set: the integration role needs a principal to trust" });
-    }
-    const strayNames = Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions.includes(region));
+    if (v.regions) problems.push(...integrationShapeProblems({ regions: v.regions, mainRegion: v.mainRegion, flowLogs: v.flowLogs }));
+    problems.push(...accountsProblems(v, given));
+    problems.push(...principalProblems({ agentRoleArns: given.has("agentRoleArns"), agentAccountId: given.has("agentAccountId") }));
+    const strayNames = v.regions ? Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions!.includes(region)) : [];
     if (strayNames.length > 0) {
-        problems.push({ key: qualified("names"), message: `names region${strayNames.length > 1 ? "s" : ""} ${strayNames.map((r) => `'${r}'`).join(", ")} must also be listed in regions (${v.regions.join(", ")})` });
+        problems.push({ key: "names", message: `names region${strayNames.length > 1 ? "s" : ""} ${strayNames.map((r) => `'${r}'`).join(", ")} must also be listed in regions (${v.regions!.join(", ")})` });
     }
     if (v.permissions === "minimal" && v.apiGatewayAccess === "published") {
-        problems.push({ key: qualified("apiGatewayAccess"), message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
+        problems.push({ key: "apiGatewayAccess", message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
-    const allRegions = [...v.regions, ...(v.accounts ?? []).flatMap((a) => a.regions ?? [])];
+    const allRegions = [...(v.regions ?? []), ...(v.accounts ?? []).flatMap((a) => a.regions ?? [])];
     const regionPartitions = new Set(allRegions.filter(isKnownRegion).map(partitionOf));
     if (regionPartitions.size > 1 && v.accounts) {
         // One stack's agent roles and boundary live in one partition, so its accounts must too.
-        problems.push({ key: qualified("accounts"), message: `must all be in one AWS partition with the stack's regions, got ${[...regionPartitions].join(" and ")}` });
+        problems.push({ key: "accounts", message: `must all be in one AWS partition with the stack's regions, got ${[...regionPartitions].join(" and ")}` });
     }
     if (regionPartitions.size !== 1) return problems;
     const [partition] = regionPartitions;
@@ -264,11 +212,49 @@ function crossFieldProblems(v: RawValidConfig): ConfigProblem[] {
         ["deployRoleArn", v.deployRoleArn ? [v.deployRoleArn] : []],
     ];
     for (const [key, arns] of arnKeys) {
-        const foreign = arns.filter((arn) => arn.split(":")[1] !== partition);
+        const foreign = arns.filter((arn) => arnPartition(arn) !== partition);
         if (foreign.length > 0) {
-            problems.push({ key: qualified(key), message: `must be in partition '${partition}' like the regions, got ${foreign.join(", ")}` });
+            problems.push({ key, message: `must be in partition '${partition}' like the regions, got ${foreign.join(", ")}` });
         }
     }
+    return problems;
+}
+
+/** The rules only a stack of several accounts has: distinct ids, each entry's layout, keys that mean one account. */
+function accountsProblems(v: Partial<StackConfigValues>, given: ReadonlySet<string>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (!given.has("accounts")) {
+        if (v.deployRoleName !== undefined) {
+            problems.push({ key: "deployRoleName", message: "applies only with accounts; a single-account stack assumes deployRoleArn" });
+        }
+        return problems;
+    }
+    for (const key of ["accountId", "deployRoleArn"] as const) {
+        if (given.has(key)) {
+            problems.push({ key, message: `applies only to a single-account stack; with accounts, each entry's accountId is checked and deployRoleName is assumed in it` });
+        }
+    }
+    const accounts = v.accounts;
+    if (!accounts) return problems;
+    const ids = accounts.map((a) => a.accountId);
+    const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+    if (repeated.length > 0) {
+        problems.push({ key: "accounts", message: `must not list an account twice, got ${repeated.join(", ")} more than once` });
+    }
+    if (!v.regions && accounts.some((entry) => !entry.regions)) return problems;
+    const listedVpcs = Object.entries(v.flowLogs ?? {}).filter(([, selection]) => selection !== "all").map(([region]) => region);
+    accounts.forEach((entry, i) => {
+        const label = `[${i}] (${entry.accountId})`;
+        const regions = (entry.regions ?? v.regions)!;
+        const mainRegion = entry.mainRegion ?? (v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined);
+        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs: entry.flowLogs })) {
+            problems.push({ key: "accounts", message: `${label}: ${p.key} ${p.message}` });
+        }
+        const inheritsListedVpcs = entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));
+        if (inheritsListedVpcs) {
+            problems.push({ key: "accounts", message: `${label}: would inherit the stack's flowLogs, which list VPC ids of one account; set flowLogs in each entry, or use "all" in the stack's flowLogs` });
+        }
+    });
     return problems;
 }
 
@@ -305,57 +291,19 @@ export function integrationShapeProblems(shape: IntegrationShape): ConfigProblem
     return problems;
 }
 
-function schemaProblems(errors: ErrorObject[], values: Record<string, unknown>): ConfigProblem[] {
-    const byKey = new Map<string, string[]>();
-    const add = (key: string, message: string) => {
-        const messages = byKey.get(key) ?? [];
-        if (!messages.includes(message)) messages.push(message);
-        byKey.set(key, messages);
-    };
-    for (const error of errors) {
-        // The anyOf and propertyNames errors carry the readable rule; the errors inside them are noise.
-        if (/\/(anyOf\/\d+|propertyNames)\//.test(error.schemaPath)) continue;
-        if (error.instancePath === "") {
-            if (error.keyword === "additionalProperties") {
-                const unknown = (error.params as { additionalProperty: string }).additionalProperty;
-                add(unknown, `is not a known key. Known keys are: ${CONFIG_KEYS.join(", ")}.`);
-            } else if (error.keyword === "required") {
-                add((error.params as { missingProperty: string }).missingProperty, "is required");
-            } else {
-                add("(root)", error.message ?? "is invalid");
-            }
-            continue;
-        }
-        const [, key, ...rest] = error.instancePath.split("/");
-        const rule = ruleOf(error);
-        const where = rest.length > 0 ? ` (at ${rest.map((part) => `[${part}]`).join("")})` : "";
-        // An entry of accounts may hold an ExternalId: never echo the entry, nor its externalId.
-        const secret = SECRET_KEYS.includes(key) || rest.some((part) => SECRET_KEYS.includes(part)) || (key === "accounts" && rest.length < 2);
-        const offending = secret ? "" : describeValue(error, values, key, rest);
-        const unknownKey = error.keyword === "additionalProperties"
-            ? `: '${(error.params as { additionalProperty: string }).additionalProperty}' is not one of them`
-            : "";
-        add(key, `${rule}${where}${unknownKey}${offending}`);
-    }
-    return [...byKey].map(([key, messages]) => ({ key: qualified(key), message: joinMessages(messages) }));
+/**
+ * The integration role needs a principal to trust: the one rule for stack config and component
+ * arguments. A value counts as set when it is given at all (the schema judges its form), so a
+ * Pulumi output, not known before deployment, counts too.
+ */
+export function principalProblems(set: { agentRoleArns: boolean; agentAccountId: boolean }): ConfigProblem[] {
+    return set.agentRoleArns || set.agentAccountId ? []
+        : [{ key: "agentRoleArns", message: "is required unless agentAccountId is set: the integration role needs a principal to trust" }];
 }
 
-function ruleOf(error: ErrorObject): string {
-    type Described = { "x-rule"?: string; propertyNames?: { "x-rule"?: string } };
-    const schema = error.parentSchema as Described | undefined;
-    const own = error.keyword === "propertyNames" ? schema?.propertyNames : schema;
-    return own?.["x-rule"] ?? error.message ?? "is invalid";
-}
-
-function describeValue(error: ErrorObject, values: Record<string, unknown>, key: string, rest: string[]): string {
-    if (error.keyword === "propertyNames") {
-        const name = (error.params as { propertyName?: string }).propertyName;
-        return name !== undefined ? `: ${JSON.stringify(name)}` : "";
-    }
-    let value: unknown = values[key];
-    for (const part of rest) value = (value as Record<string, unknown> | undefined)?.[part];
-    const text = JSON.stringify(value);
-    return text !== undefined && text.length <= 200 ? `, got ${text}` : "";
+/** Whether a component argument is set: not undefined, not a plain empty list or string (an output counts as set). */
+export function isArgumentSet(value: unknown): boolean {
+    return value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0);
 }
 
 /**

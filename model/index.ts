@@ -24,6 +24,8 @@ export * from "./rules/pipeline";
 export * from "./rules/agent";
 export * from "./rules/bucket";
 export * from "./schema-problems";
+export * from "./schema-types";
+export * from "./validation";
 export * from "./stack-outputs";
 export * from "./aws-topology-check";
 export * from "./agent-config-schema";

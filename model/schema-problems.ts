@@ -1,8 +1,9 @@
 /**
- * JSON-schema validation that speaks to people: ajv's errors become one sentence per top-level
- * key, naming the key and the rule it breaks (the schema's `x-rule`, else ajv's wording), where
- * in the value it broke (`at [0].roleArn`) and the offending value, unless it is a secret.
- * Used by the collector's stack config and the Agent's check configuration.
+ * JSON-schema validation that speaks to people, the one ajv setup and message format of every
+ * input this package validates (the stack configs, the monitored accounts, the Agent's check
+ * files): ajv's errors become one sentence per top-level key, naming the key and the rule it
+ * breaks (the schema's `x-rule`, else ajv's wording), where in the value it broke
+ * (`at [0].roleArn`) and the offending value, unless it is a secret.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 
@@ -12,10 +13,13 @@ export interface SchemaProblem {
     message: string;
 }
 
+/** Property names whose values are secrets, in any input: never echoed in a problem. */
+export const SECRET_NAMES: readonly string[] = ["externalId", "external_id", "aws_secret_access_key"];
+
 export interface SchemaProblemOptions {
     /** Config namespace written before each key, e.g. `stackstate-aws-collector`. Default: none. */
     namespace?: string;
-    /** Property names whose values are never echoed, at any depth (ExternalIds...). */
+    /** Property names whose values are never echoed, at any depth. Default: SECRET_NAMES. */
     secretNames?: readonly string[];
 }
 
@@ -39,7 +43,7 @@ interface SchemaNode {
 }
 
 export function schemaProblems(errors: ErrorObject[], rootSchema: SchemaNode, options: SchemaProblemOptions = {}): SchemaProblem[] {
-    const secretNames = options.secretNames ?? [];
+    const secretNames = options.secretNames ?? SECRET_NAMES;
     const qualify = (key: string) => (options.namespace ? `${options.namespace}:${key}` : key);
     const byKey = new Map<string, string[]>();
     const add = (key: string, message: string) => {

@@ -170,7 +170,7 @@ describe("bad accounts config", () => {
             `stackstate-aws:accounts: must not list an account twice, got ${A} more than once`,
         ]);
         expect(problemsOf({ ...base, accounts: [{ accountId: "12345" }, { accountId: B, region: "eu-west-1" }] })).to.deep.equal([
-            'stackstate-aws:accounts: must be a 12-digit AWS account ID (at [0][accountId]), got "12345"; must be an object of accountId, regions, mainRegion, externalId, flowLogs, tags (accountId required) (at [1]): \'region\' is not one of them',
+            'stackstate-aws:accounts: must be a 12-digit AWS account ID (at [0].accountId), got "12345"; has unknown key \'region\' (at [1]); known keys are: accountId, regions, mainRegion, externalId, flowLogs, tags',
         ]);
     });
 
@@ -197,6 +197,6 @@ describe("bad accounts config", () => {
         const problems = problemsOf({ ...base, accounts: [{ accountId: A, externalId: "short!secret" }, { accountId: B, externalId: 42, extra: "x" }] });
         expect(problems.join("\n")).to.not.include("short!secret");
         expect(problems.join("\n")).to.not.include("42");
-        expect(problems.join("\n")).to.include("(at [0][externalId])");
+        expect(problems.join("\n")).to.include("(at [0].externalId)");
     });
 });

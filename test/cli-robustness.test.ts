@@ -48,7 +48,7 @@ describe("CLI robustness", function () {
         expect(lines.find((l) => l.startsWith("  - stackstate-aws:regions: "))).to.match(/; and 2995 more problems like these$/);
         const tags = lines.find((l) => l.startsWith("  - stackstate-aws:tags: ")) ?? "";
         expect(tags).to.include(": \"team#1\"");
-        expect(tags).to.include("(at [owner]), got \"a\\u0001b\"");
+        expect(tags).to.include("(at owner), got \"a\\u0001b\"");
     });
 
     it("escapes control characters of inputs and caps long lists in flag errors", async () => {

@@ -68,7 +68,7 @@ describe("stack config validation", () => {
         expect(message("agentAccountId")).to.equal('must be a 12-digit AWS account ID, got "12345"');
         expect(message("apiGatewayAccess")).to.equal('must be one of: read, published, got "write"');
         expect(message("rolePath")).to.equal('must be an IAM path: starts and ends with /, printable ASCII, at most 512 characters, got "no-slashes"');
-        expect(message("flowLogs")).to.equal('must be "all" or a non-empty list of distinct VPC ids (at [eu-west-1]), got ["vpc-nothex"]');
+        expect(message("flowLogs")).to.equal('must be "all" or a non-empty list of distinct VPC ids (at eu-west-1), got ["vpc-nothex"]');
         expect(message("regions")).to.match(/^must be a known AWS region code \(af-south-1, .*us-gov-west-1\) \(at \[1\]\), got "xx-north-9"$/);
         expect(message("regoins")).to.match(/^is not a known key\. Known keys are: regions, mainRegion, /);
         expect(message("tags")).to.equal('tag keys must be 1-128 characters (letters, digits, spaces and _.:/=+-@), not start with aws: and not be managed-by or stackstate-aws:permissions (reserved for this package): "aws:reserved"');
@@ -122,6 +122,18 @@ describe("stack config validation", () => {
         expect(keysOf(problemsOf({ regions: ["eu-west-1"], agentAccountId: "210987654321", flowLogs: { "eu-west-1": "some" } }))).to.deep.equal(["stackstate-aws:flowLogs"]);
     });
 
+    it("reports the schema's problems and the rules' between keys in one run", () => {
+        // tags breaks the schema; mainRegion (not in regions) and the missing principal break rules between keys.
+        expect(problemsOf({ regions: ["eu-west-1"], mainRegion: "us-east-1", tags: { "aws:reserved": "x" } }).map((p) => p.key)).to.deep.equal([
+            "stackstate-aws:tags", "stackstate-aws:mainRegion", "stackstate-aws:agentRoleArns",
+        ]);
+        // A key the schema refused is not judged again by a rule: the bad region is reported once.
+        expect(problemsOf({ regions: ["eu-west-1", "xx-north-9"], mainRegion: "us-east-1", agentRoleArns: "not json" })).to.deep.equal([
+            { key: "stackstate-aws:agentRoleArns", message: "must be structured (a YAML list or map), not plain text" },
+            { key: "stackstate-aws:regions", message: problemsOf({ regions: ["xx-north-9"], agentAccountId: "210987654321" })[0].message.replace("[0]", "[1]") },
+        ]);
+    });
+
     it("takes names for adopted resources, for listed regions only, and refuses names AWS would refuse", () => {
         const base = { regions: ["eu-west-1"], agentAccountId: "210987654321" };
         const names = { integrationPolicy: "stackstate-resources-StsIntegrationPolicy-ABC", regions: { "eu-west-1": { eventRule: "stackstate-resources-StsEventBridgeRule-1A2B", kmsAlias: "alias/sts" } } };
@@ -132,9 +144,9 @@ describe("stack config validation", () => {
         ]);
         const bad = problemsOf({ ...base, names: { integrationRole: "has space", regions: { "eu-west-1": { kmsAlias: "alias/aws/s3", streamName: "x" } } } });
         expect(keysOf(bad)).to.deep.equal(["stackstate-aws:names"]);
-        expect(bad[0].message).to.include("must be an IAM name: 1-64 letters, digits and _+=,.@- (at [integrationRole])");
+        expect(bad[0].message).to.include("must be an IAM name: 1-64 letters, digits and _+=,.@- (at integrationRole)");
         expect(bad[0].message).to.include("must be a KMS alias name");
-        expect(bad[0].message).to.include("(at [regions][eu-west-1])");
+        expect(bad[0].message).to.include("has unknown key 'streamName' (at regions.eu-west-1)");
     });
 
     it("takes only this project's keys from a stack config", () => {

@@ -84,7 +84,8 @@ describe("the program under plan's engine", () => {
         });
         expect(result.ok).to.equal(false);
         if (result.ok) return;
-        expect(result.configProblems.map((p) => p.key).sort()).to.deep.equal([`${NS}regions`, `${NS}tags`]);
+        // The missing principal (a rule between keys) is reported with the schema's problems, not after them.
+        expect(result.configProblems.map((p) => p.key).sort()).to.deep.equal([`${NS}agentRoleArns`, `${NS}regions`, `${NS}tags`]);
     });
 
     it("accepts only the regions it knows, refusing each other one by the regions key", async () => {

@@ -5,7 +5,7 @@
  */
 import { CONFIG_NAMESPACE, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument } from "../../model";
 import { DeployerMode, deployerStatements, DeployerPlan, NamedPolicy, packPolicies } from "../../model/deployer";
-import { ConfigProblem } from "../../model/config";
+import { ConfigProblem } from "../../model/validation";
 import { Registration, unwrapSecrets } from "../../offline/mock-engine";
 import { PlannedInvoke } from "../../offline/plan-engine";
 import { StackConfigFile } from "../stack-config-file";
