@@ -19,6 +19,8 @@ import { AGENT_GLOBAL_REGION, partitionOf, isKnownRegion } from "./regions";
 import { arnAccountId, arnPartition } from "./arn";
 import { AWS_TOPOLOGY_CHECK_SCHEMA, MONITORED_ACCOUNT_SCHEMA } from "./agent-config-schema";
 import { compileSchema, SchemaProblem, validateWithSchema } from "./schema-problems";
+import { soundPart } from "./validation";
+import { SchemaMatch } from "./schema-types";
 
 export const AWS_TOPOLOGY_CHECK = "aws_topology";
 export const AWS_TOPOLOGY_CONF_DIR = "/etc/stackstate-agent/conf.d/aws_topology.d";
@@ -74,6 +76,10 @@ export class AgentConfigError extends Error {
     }
 }
 
+// The interface and the schema name the same keys and require the same ones (schema-types.ts).
+const accountMatchesSchema: SchemaMatch<MonitoredAccount, typeof MONITORED_ACCOUNT_SCHEMA> = true;
+void accountMatchesSchema;
+
 const validateAccount = compileSchema(MONITORED_ACCOUNT_SCHEMA);
 const validateCheckConfig = compileSchema(AWS_TOPOLOGY_CHECK_SCHEMA);
 
@@ -88,21 +94,41 @@ export interface AccountNaming {
     field?: (name: string) => string;
 }
 
-/** Problems with the accounts, `[]` when they can be rendered. ExternalIds are never echoed. */
-export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: AccountNaming = {}): string[] {
-    const label = naming.label ?? ((i: number) => `account ${i + 1}`);
-    const field = naming.field ?? ((name: string) => name);
-    const problems: string[] = [];
+/**
+ * Problems with the accounts, `[]` when they can be rendered, account by account: the schema's,
+ * then the rules'. ExternalIds are never echoed.
+ */
+export function monitoredAccountProblems(accounts: readonly unknown[], naming: AccountNaming = {}): string[] {
+    const { label, field } = namingOf(naming);
+    const rules = ruleProblemsByAccount(accounts, naming);
+    return accounts.flatMap((account, i) => [
+        ...accountSchemaProblems(account).map((p) => `${accountPrefix(account, label(i))}${field(p.key)} ${p.message}`),
+        ...rules[i],
+    ]);
+}
+
+/**
+ * The rules between an account's fields and between accounts, judged on the fields that passed
+ * the schema only: an account with a bad tag still has its repeated account id reported, and a
+ * field the schema refused is not judged (or reported) twice. Schema problems are not reported
+ * here; the collector's config reports them with its own schema.
+ */
+export function monitoredAccountRuleProblems(accounts: readonly unknown[], naming: AccountNaming = {}): string[] {
+    return ruleProblemsByAccount(accounts, naming).flat();
+}
+
+function ruleProblemsByAccount(accounts: readonly unknown[], naming: AccountNaming): string[][] {
+    const { label, field } = namingOf(naming);
     const firstIndexByAccount = new Map<string, number>();
-    accounts.forEach((account, i) => {
-        const schemaProblems = validateWithSchema(validateAccount, account, { secretNames: ["externalId"] });
-        const prefix = label(i) ? `${label(i)}${typeof account?.roleArn === "string" ? ` (${account.roleArn})` : ""}: ` : "";
-        problems.push(...schemaProblems.map((p) => `${prefix}${field(p.key)} ${p.message}`));
-        if (schemaProblems.length > 0) return;
-        const partition = arnPartition(account.roleArn);
-        const foreign = account.regions.filter((r) => isKnownRegion(r) && partitionOf(r) !== partition);
-        if (foreign.length > 0) {
-            problems.push(`${prefix}${field("regions")} must be in the role's partition '${partition}', got ${foreign.join(", ")}`);
+    return soundAccounts(accounts).map((account, i) => {
+        const problems: string[] = [];
+        const prefix = accountPrefix(account, label(i));
+        if (account.roleArn !== undefined && account.regions !== undefined) {
+            const partition = arnPartition(account.roleArn);
+            const foreign = account.regions.filter((r) => isKnownRegion(r) && partitionOf(r) !== partition);
+            if (foreign.length > 0) {
+                problems.push(`${prefix}${field("regions")} must be in the role's partition '${partition}', got ${foreign.join(", ")}`);
+            }
         }
         const names = (account.apisToRun ?? []).map((entry) => entry.split("|")[0]);
         const repeated = [...new Set(names.filter((name, j) => names.indexOf(name) !== j))];
@@ -110,15 +136,37 @@ export function monitoredAccountProblems(accounts: MonitoredAccount[], naming: A
             // The check would run such an API once per entry, each time in full.
             problems.push(`${prefix}${field("apisToRun")} names ${repeated.join(", ")} more than once; give each API once (one filter each)`);
         }
-        const accountId = accountIdOf(account.roleArn);
-        const first = firstIndexByAccount.get(accountId);
-        if (first !== undefined) {
-            problems.push(`${prefix}account ${accountId} is already ${label(first)}; the Agent needs one instance per account`);
-        } else {
-            firstIndexByAccount.set(accountId, i);
+        if (account.roleArn !== undefined) {
+            const accountId = accountIdOf(account.roleArn);
+            const first = firstIndexByAccount.get(accountId);
+            if (first !== undefined) {
+                problems.push(`${prefix}account ${accountId} is already ${label(first)}; the Agent needs one instance per account`);
+            } else {
+                firstIndexByAccount.set(accountId, i);
+            }
         }
+        return problems;
     });
-    return problems;
+}
+
+/** Each account's fields that pass the schema (`{}` for what is not an object at all). */
+export function soundAccounts(accounts: readonly unknown[]): Partial<MonitoredAccount>[] {
+    return accounts.map((account) => (account !== null && typeof account === "object" && !Array.isArray(account)
+        ? soundPart(account as Partial<MonitoredAccount>, accountSchemaProblems(account).map((p) => p.key))
+        : {}));
+}
+
+function accountSchemaProblems(account: unknown) {
+    return validateWithSchema(validateAccount, account);
+}
+
+function accountPrefix(account: unknown, label: string): string {
+    const roleArn = (account as Partial<MonitoredAccount> | null)?.roleArn;
+    return label ? `${label}${typeof roleArn === "string" ? ` (${roleArn})` : ""}: ` : "";
+}
+
+function namingOf(naming: AccountNaming): Required<AccountNaming> {
+    return { label: naming.label ?? ((i: number) => `account ${i + 1}`), field: naming.field ?? ((name: string) => name) };
 }
 
 /**
@@ -218,7 +266,7 @@ function differingPaths(a: unknown, b: unknown, at = ""): string[] {
 
 /** Checks a parsed conf.yaml against the check's schema; external_id is never echoed. */
 export function agentConfigProblems(config: unknown): string[] {
-    return validateWithSchema(validateCheckConfig, config, { secretNames: ["external_id", "aws_secret_access_key"] })
+    return validateWithSchema(validateCheckConfig, config)
         .map((p: SchemaProblem) => `${p.key} ${p.message}`);
 }
 

@@ -1,13 +1,16 @@
 /**
- * Collector stack config → validated settings. Every problem is reported at once, naming its key
- * and the rule; nothing is created on a config with a problem. ExternalIds are never echoed.
+ * Collector stack config → validated settings, through the one validation path (validation.ts):
+ * every problem at once, naming its key and the rule; nothing is created on a config with a
+ * problem. ExternalIds are never echoed.
  */
 import {
-    COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA, CollectorConfigKey, NUMERIC_COLLECTOR_CONFIG_KEYS, STRUCTURED_COLLECTOR_CONFIG_KEYS,
+    COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA, NUMERIC_COLLECTOR_CONFIG_KEYS, STRUCTURED_COLLECTOR_CONFIG_KEYS,
 } from "./collector-config-schema";
-import { MonitoredAccount, monitoredAccountProblems } from "./agent-config";
-import { ConfigError, ConfigProblem } from "./config";
-import { compileSchema, validateWithSchema } from "./schema-problems";
+import { MonitoredAccount, monitoredAccountRuleProblems, soundAccounts } from "./agent-config";
+import { arnPartition, arnRegion, arnResourceName, parseArn } from "./arn";
+import { compileSchema } from "./schema-problems";
+import { SchemaMatch } from "./schema-types";
+import { ConfigError, ConfigProblem, RuleInput, validateConfig } from "./validation";
 import { INTEGRATION_ROLE_NAME, normalisedRolePath } from "./names";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 
@@ -36,49 +39,68 @@ export interface CollectorConfig {
     tags: Record<string, string>;
 }
 
-const validateSchema = compileSchema(COLLECTOR_CONFIG_SCHEMA, { useDefaults: true });
+/** The collector's config as written: namespace stripped, JSON text parsed, the schema's defaults filled in. */
+export interface CollectorConfigValues {
+    stackStateUrl: string;
+    apiKeyParameter: string;
+    subnetIds: string[];
+    accounts?: MonitoredAccount[];
+    monitoredStacks?: string[];
+    collectionInterval: number;
+    fullRunInterval?: number;
+    agentVersion: string;
+    amiParameter: string;
+    instanceType: string;
+    rootDeviceName: string;
+    rootVolumeSize: number;
+    kmsKeyArn?: string;
+    proxyUrl?: string;
+    noProxy?: string[];
+    roleName: string;
+    rolePath: string;
+    permissionsBoundaryArn?: string;
+    tags: Record<string, string>;
+}
+
+// The interface and the schema name the same keys and require the same ones (schema-types.ts).
+const valuesMatchSchema: SchemaMatch<CollectorConfigValues, typeof COLLECTOR_CONFIG_SCHEMA> = true;
+void valuesMatchSchema;
+
+let compiled: ReturnType<typeof compileSchema> | undefined;
+const collectorConfigSchema = () => (compiled ??= compileSchema(COLLECTOR_CONFIG_SCHEMA, { useDefaults: true }));
 const qualified = (key: string) => `${COLLECTOR_CONFIG_NAMESPACE}:${key}`;
 const REGION_KEY = "aws:region";
 
 /**
  * Validates a Pulumi stack config map (`stackstate-aws-collector:key` and `aws:region`; other
  * namespaces ignored). Structured values may be JSON text, as Pulumi stores them, or parsed.
+ * Throws ConfigError with every problem at once, the schema's and the rules' between keys.
  */
 export function validateCollectorConfig(stackConfig: Record<string, unknown>): CollectorConfig {
     const prefix = `${COLLECTOR_CONFIG_NAMESPACE}:`;
-    const problems: ConfigProblem[] = [];
-    const values: Record<string, unknown> = {};
-    for (const [fullKey, value] of Object.entries(stackConfig)) {
-        if (!fullKey.startsWith(prefix) || value === undefined) continue;
-        const key = fullKey.slice(prefix.length);
-        if (STRUCTURED_COLLECTOR_CONFIG_KEYS.includes(key as CollectorConfigKey) && typeof value === "string") {
-            try {
-                values[key] = JSON.parse(value);
-            } catch {
-                problems.push({ key: fullKey, message: "must be structured (a YAML list or map), not plain text" });
-            }
-        } else if (NUMERIC_COLLECTOR_CONFIG_KEYS.includes(key as CollectorConfigKey) && typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) {
-            values[key] = Number(value);
-        } else {
-            values[key] = value;
-        }
-    }
-    const unparsed = new Set(problems.map((p) => p.key));
-    problems.push(...validateWithSchema(validateSchema, values, { namespace: COLLECTOR_CONFIG_NAMESPACE, secretNames: ["externalId"] })
-        .filter((p) => !(unparsed.has(p.key) && p.message === "is required")));
-
+    const raw = Object.fromEntries(Object.entries(stackConfig)
+        .filter(([fullKey]) => fullKey.startsWith(prefix))
+        .map(([fullKey, value]) => [fullKey.slice(prefix.length), value]));
     const region = stackConfig[REGION_KEY];
-    if (typeof region !== "string" || !isKnownRegion(region)) {
+    const regionKnown = typeof region === "string" && isKnownRegion(region);
+    const result = validateConfig<CollectorConfigValues>(raw, {
+        namespace: COLLECTOR_CONFIG_NAMESPACE,
+        validate: collectorConfigSchema(),
+        structuredKeys: STRUCTURED_COLLECTOR_CONFIG_KEYS,
+        numericKeys: NUMERIC_COLLECTOR_CONFIG_KEYS,
+        rules: (input) => crossFieldProblems(input, regionKnown ? region : undefined),
+    });
+    const problems = result.ok ? [] : [...result.problems];
+    if (!regionKnown) {
         problems.push({ key: REGION_KEY, message: `must be set to a known AWS region (pulumi config set aws:region <region>)${region === undefined ? "" : `, got ${JSON.stringify(region)}`}` });
     }
-    if (problems.length === 0) problems.push(...crossFieldProblems(values as unknown as RawConfig, region as string));
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (!result.ok || !regionKnown) throw new ConfigError(problems);
 
-    const v = values as unknown as RawConfig;
+    const v = result.values;
     return {
         ...v,
-        region: region as string,
-        partition: partitionOf(region as string),
+        region,
+        partition: partitionOf(region),
         accounts: v.accounts ?? [],
         monitoredStacks: v.monitoredStacks ?? [],
         noProxy: v.noProxy ?? [],
@@ -87,44 +109,48 @@ export function validateCollectorConfig(stackConfig: Record<string, unknown>): C
     };
 }
 
-type RawConfig = Omit<CollectorConfig, "region" | "partition" | "accounts" | "monitoredStacks" | "noProxy"> &
-    Partial<Pick<CollectorConfig, "accounts" | "monitoredStacks" | "noProxy">>;
-
-function crossFieldProblems(v: RawConfig, region: string): ConfigProblem[] {
+/**
+ * The rules between keys, on the values that passed the schema; accounts are judged field by
+ * field (soundAccounts), so one bad account does not hide the others' problems. Without a known
+ * aws:region (reported on its own) the rules that compare with it are skipped.
+ */
+function crossFieldProblems({ sound: v, written }: RuleInput<CollectorConfigValues>, region: string | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const partition = partitionOf(region);
-    const accounts = v.accounts ?? [];
-    problems.push(...monitoredAccountProblems(accounts, { label: (i) => `[${i}]` })
-        .map((message) => ({ key: qualified("accounts"), message })));
+    const writtenAccounts = Array.isArray(written.accounts) ? (written.accounts as unknown[]) : [];
+    problems.push(...monitoredAccountRuleProblems(writtenAccounts, { label: (i) => `[${i}]` })
+        .map((message) => ({ key: "accounts", message })));
+    const accounts = soundAccounts(writtenAccounts);
+    const partition = region === undefined ? undefined : partitionOf(region);
     accounts.forEach((account, i) => {
-        const name = account.roleArn.split("/").pop();
+        if (account.roleArn === undefined) return;
+        const name = arnResourceName(account.roleArn);
         if (name !== INTEGRATION_ROLE_NAME) {
-            problems.push({ key: qualified("accounts"), message: `[${i}] (${account.roleArn}): roleArn must name ${INTEGRATION_ROLE_NAME}, the only role the host may assume` });
+            problems.push({ key: "accounts", message: `[${i}] (${account.roleArn}): roleArn must name ${INTEGRATION_ROLE_NAME}, the only role the host may assume` });
         }
-        if (account.roleArn.split(":")[1] !== partition) {
-            problems.push({ key: qualified("accounts"), message: `[${i}] (${account.roleArn}): roleArn must be in partition '${partition}' like aws:region ${region}` });
+        if (partition !== undefined && arnPartition(account.roleArn) !== partition) {
+            problems.push({ key: "accounts", message: `[${i}] (${account.roleArn}): roleArn must be in partition '${partition}' like aws:region ${region}` });
         }
     });
-    const paths = new Set(accounts.map((a) => integrationRolePathOf(a.roleArn)));
+    const paths = new Set(accounts.flatMap((a) => (a.roleArn === undefined ? [] : [integrationRolePathOf(a.roleArn)])));
     if (paths.size > 1) {
-        problems.push({ key: qualified("accounts"), message: `integration roles must share one IAM path (the host's policy names one), got ${[...paths].join(", ")}` });
+        problems.push({ key: "accounts", message: `integration roles must share one IAM path (the host's policy names one), got ${[...paths].join(", ")}` });
     }
+    if (region === undefined) return problems;
     const arnKeys: [string, string | undefined][] = [["kmsKeyArn", v.kmsKeyArn], ["permissionsBoundaryArn", v.permissionsBoundaryArn]];
     for (const [key, arn] of arnKeys) {
-        if (arn !== undefined && arn.split(":")[1] !== partition) {
-            problems.push({ key: qualified(key), message: `must be in partition '${partition}' like aws:region ${region}, got ${arn}` });
+        if (arn !== undefined && arnPartition(arn) !== partition) {
+            problems.push({ key, message: `must be in partition '${partition}' like aws:region ${region}, got ${arn}` });
         }
     }
-    if (v.kmsKeyArn !== undefined && v.kmsKeyArn.split(":")[3] !== region) {
-        problems.push({ key: qualified("kmsKeyArn"), message: `must be a key in ${region}, where the parameters are, got ${v.kmsKeyArn}` });
+    if (v.kmsKeyArn !== undefined && arnRegion(v.kmsKeyArn) !== region) {
+        problems.push({ key: "kmsKeyArn", message: `must be a key in ${region}, where the parameters are, got ${v.kmsKeyArn}` });
     }
     return problems;
 }
 
 /** `/` or `/path/` of an integration role ARN. */
 export function integrationRolePathOf(roleArn: string): string {
-    const resource = roleArn.split(":").slice(5).join(":");
-    const parts = resource.split("/").slice(1, -1);
+    const parts = (parseArn(roleArn)?.resource ?? "").split("/").slice(1, -1);
     return parts.length === 0 ? "/" : `/${parts.join("/")}/`;
 }
 

@@ -119,6 +119,8 @@ describe("agent-config renderer", () => {
             { roleArn: roleArn("777788889999"), externalId: ID_A, regions: ["us-gov-west-1"] },
             { roleArn: roleArn("777788889999", "/other/"), externalId: ID_B, regions: ["eu-west-1"] },
             { roleArn: roleArn("123412341234"), regions: ["eu-west-1"], colour: "blue" },
+            // A schema problem does not hide a rule's: this account repeats account 2's.
+            { roleArn: roleArn("444455556666"), externalId: ID_A, regions: ["eu-west-1"], tags: [""] },
         ] as unknown as MonitoredAccount[];
         const problems = monitoredAccountProblems(bad);
         expect(problems).to.deep.equal([
@@ -132,6 +134,8 @@ describe("agent-config renderer", () => {
             "account 4 (arn:aws:iam::777788889999:role/other/StackStateAwsIntegrationRole): account 777788889999 is already account 3; the Agent needs one instance per account",
             "account 5 (arn:aws:iam::123412341234:role/StackStateAwsIntegrationRole): externalId is required",
             "account 5 (arn:aws:iam::123412341234:role/StackStateAwsIntegrationRole): colour is not a known key. Known keys are: roleArn, externalId, regions, collectionInterval, apisToRun, tags, logBucketName, flowlogBucketName.",
+            "account 6 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): tags entries must be non-empty strings such as key:value (at [0]), got \"\"",
+            "account 6 (arn:aws:iam::444455556666:role/StackStateAwsIntegrationRole): account 444455556666 is already account 2; the Agent needs one instance per account",
         ]);
         for (const problem of problems) {
             expect(problem).not.to.contain("too-short");

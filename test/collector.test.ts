@@ -11,7 +11,7 @@ import { AWS_TOPOLOGY_CONF_DIR, EXTERNAL_ID_PLACEHOLDER, groupByExternalId, rend
 import { validateCollectorConfig } from "../model/collector-config";
 import { COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA } from "../model/collector-config-schema";
 import { AGENT_INSTALL_SCRIPT_URL } from "../model/collector-settings";
-import { ConfigError } from "../model/config";
+import { ConfigError } from "../model/validation";
 import { installCollectorWorld } from "./helpers/collector-world";
 import { testEngine, uniqueName } from "./helpers/engine";
 import { TEST_WORLD } from "./helpers/world";
@@ -438,6 +438,24 @@ describe("collector config", () => {
             "  - stackstate-aws-collector:accounts: [0] (arn:aws:iam::111122223333:role/Custom): roleArn must name StackStateAwsIntegrationRole, the only role the host may assume",
             "  - stackstate-aws-collector:accounts: [2] (arn:aws-us-gov:iam::222233334444:role/StackStateAwsIntegrationRole): roleArn must be in partition 'aws' like aws:region eu-west-1",
             "  - stackstate-aws-collector:accounts: integration roles must share one IAM path (the host's policy names one), got /, /ops/",
+            "  - stackstate-aws-collector:kmsKeyArn: must be a key in eu-west-1, where the parameters are, got arn:aws:kms:us-east-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab",
+        ].join("\n"));
+    });
+
+    it("reports the schema's problems and the rules' between keys in one run, judging each account's sound fields", () => {
+        expect(problems({
+            [`${NS}stackStateUrl`]: "ftp://nope",
+            [`${NS}accounts`]: JSON.stringify([
+                { roleArn: "arn:aws:iam::111122223333:role/Custom", externalId: LISTED_ID, regions: ["eu-west-1"], tags: [""] },
+                { roleArn: roleArn("111122223333"), externalId: "short", regions: ["eu-west-1"] },
+            ]),
+            [`${NS}kmsKeyArn`]: "arn:aws:kms:us-east-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab",
+        })).to.equal([
+            "Invalid stack configuration:",
+            "  - stackstate-aws-collector:stackStateUrl: must be an http:// or https:// URL without spaces or quotes, got \"ftp://nope\"",
+            "  - stackstate-aws-collector:accounts: entries must be non-empty strings such as key:value (at [0].tags[0]), got \"\"; must be 16-1224 characters of letters, digits and _+=,.@:/- (at [1].externalId)",
+            "  - stackstate-aws-collector:accounts: [1] (arn:aws:iam::111122223333:role/StackStateAwsIntegrationRole): account 111122223333 is already [0]; the Agent needs one instance per account",
+            "  - stackstate-aws-collector:accounts: [0] (arn:aws:iam::111122223333:role/Custom): roleArn must name StackStateAwsIntegrationRole, the only role the host may assume",
             "  - stackstate-aws-collector:kmsKeyArn: must be a key in eu-west-1, where the parameters are, got arn:aws:kms:us-east-1:111122223333:key/0123abcd-0123-4567-89ab-0123456789ab",
         ].join("\n"));
     });
