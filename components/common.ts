@@ -1,6 +1,6 @@
 /** Small pieces every component uses. */
 import * as pulumi from "@pulumi/pulumi";
-import { componentTypeToken, legacyComponentTypeToken, PolicyDocument, withManagedBy } from "../model";
+import { ConfigProblem, componentTypeToken, legacyComponentTypeToken, PolicyDocument, withManagedBy } from "../model";
 
 /** Type tokens read `stackstate-aws:index:<Name>`, the component package's, in every language. */
 export function typeToken(name: string): string {
@@ -24,4 +24,13 @@ export function managedTags(tags: pulumi.Input<Record<string, string>> | undefin
 /** Policy documents are built by the model's plain functions; resources take them as JSON text. */
 export function policyJson(doc: pulumi.Output<PolicyDocument>): pulumi.Output<string> {
     return doc.apply((d) => JSON.stringify(d));
+}
+
+/**
+ * Refuses a component's arguments before super(), so bad arguments register nothing, not even
+ * the component; the message names each argument and its rule.
+ */
+export function refuseArguments(component: string, name: string, problems: readonly ConfigProblem[]): void {
+    if (problems.length === 0) return;
+    throw new Error(`Invalid arguments for ${component} '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
 }

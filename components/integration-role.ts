@@ -5,11 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName,
+    accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName, isArgumentSet, principalProblems,
     integrationTrustPolicy, NameOverrides, packStatements, Partition, PermissionSet, PERMISSIONS_TAG_KEY, policySize, readStatements,
     REGIONS_BY_PARTITION,
 } from "../model";
-import { managedTags, componentOptions, typeToken } from "./common";
+import { managedTags, componentOptions, refuseArguments, typeToken } from "./common";
 
 export interface IntegrationRoleArgs {
     /** The monitored account (the role's own). */
@@ -53,6 +53,9 @@ export class IntegrationRole extends pulumi.ComponentResource {
     readonly policies: aws.iam.Policy[] = [];
 
     constructor(name: string, args: IntegrationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before super(), not when the trust policy's apply runs: a role without a principal must not register at all.
+        const problems = principalProblems({ agentRoleArns: isArgumentSet(args.agentRoleArns), agentAccountId: isArgumentSet(args.agentAccountId) });
+        refuseArguments("IntegrationRole", name, problems);
         super(typeToken("IntegrationRole"), name, {}, componentOptions("IntegrationRole", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);

@@ -6,10 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems,
+    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems, isArgumentSet, principalProblems,
     FlowLogSelection, NameOverrides, partitionOf, PermissionSet, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
-import { componentOptions, typeToken } from "./common";
+import { componentOptions, refuseArguments, typeToken } from "./common";
 import { IntegrationRole } from "./integration-role";
 import { LogsBucket } from "./logs-bucket";
 import { RegionKey } from "./region-key";
@@ -105,10 +105,12 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
 
     constructor(name: string, args: StackStateAwsIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad layout must not register even the component.
-        const problems = [...integrationShapeProblems(args), ...vpcSelectionProblems(selectionObjects(args.flowLogs))];
-        if (problems.length > 0) {
-            throw new Error(`Invalid arguments for StackStateAwsIntegration '${name}':\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n")}`);
-        }
+        const problems = [
+            ...integrationShapeProblems(args),
+            ...vpcSelectionProblems(selectionObjects(args.flowLogs)),
+            ...principalProblems({ agentRoleArns: isArgumentSet(args.agentRoleArns), agentAccountId: isArgumentSet(args.agentAccountId) }),
+        ];
+        refuseArguments("StackStateAwsIntegration", name, problems);
         super(typeToken("StackStateAwsIntegration"), name, {}, componentOptions("StackStateAwsIntegration", opts));
         this.regions = [...args.regions];
         this.mainRegion = args.mainRegion ?? args.regions[0];

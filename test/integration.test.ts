@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { FlowLogs, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
+import { FlowLogs, IntegrationRole, StackStateAwsIntegration, StackStateAwsIntegrationArgs } from "../components";
 import { Registration, unwrapSecrets, valueOf } from "../offline/mock-engine";
 import { IAM_LIMITS, PolicyDocument, policySize } from "../model";
 import { testEngine, uniqueName } from "./helpers/engine";
@@ -468,6 +468,23 @@ describe("StackStateAwsIntegration options", () => {
             "  - flowLogs: region 'ap-south-1' must also be listed in regions (eu-west-1, eu-west-1, mars-north-1)");
         await testEngine().settle();
         expect(testEngine().registrations.filter((r) => r.name.startsWith("bad-layout"))).to.deep.equal([]);
+    });
+
+    it("refuses a role with no principal to trust at construction, not when an apply runs; an output counts as given", async () => {
+        const principalProblem = "  - agentRoleArns: is required unless agentAccountId is set: the integration role needs a principal to trust";
+        expect(() => new StackStateAwsIntegration("no-principal", { regions: ["eu-west-1"], agentRoleArns: [] }))
+            .to.throw(Error, `Invalid arguments for StackStateAwsIntegration 'no-principal':\n${principalProblem}`);
+        expect(() => new IntegrationRole("no-principal-role", { accountId: TEST_WORLD.accountId, externalId: "no-principal-external-id-0123", agentAccountId: "" }))
+            .to.throw(Error, `Invalid arguments for IntegrationRole 'no-principal-role':\n${principalProblem}`);
+        await testEngine().settle();
+        expect(testEngine().registrations.filter((r) => r.name.startsWith("no-principal"))).to.deep.equal([]);
+
+        const name = uniqueName("principal-output");
+        const role = new IntegrationRole(name, {
+            accountId: TEST_WORLD.accountId, externalId: "principal-output-external-id", agentRoleArns: pulumi.output([AGENT_ROLE]),
+        });
+        await valueOf(role.roleArn);
+        expect(testEngine().registrations.filter((r) => r.name === name)).to.have.length(1);
     });
 
     it("refuses flow logs that name no VPC, or name them two ways, before registering anything", async () => {
