@@ -3,7 +3,7 @@
  *
  * China regions are left out on purpose: their service principals and endpoints differ
  * (`*.amazonaws.com.cn`) and nothing here has been checked against them. The ISO and
- * European Sovereign Cloud partitions are out for the same reason. test/regions.test.ts checks
+ * European Sovereign Cloud partitions are out for the same reason. test/model/regions.test.ts checks
  * this list against the partition data of the AWS SDK the CLI uses (shipped in `@aws-sdk/core`):
  * every region listed here must be in the SDK's data under the same partition, so a typo fails
  * it; and the regions of a supported partition that are not listed here must be exactly the

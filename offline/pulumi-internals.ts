@@ -24,7 +24,7 @@
  *   they were 85% of a plan's time.
  *
  * Left outside on purpose: the tests that stand in for the engine or a provider's client
- * (test/helpers/grpc-engine.ts, test/component-provider-grpc.test.ts) use the engine, resource
+ * (test/helpers/grpc-engine.ts, test/provider/component-provider-grpc.test.ts) use the engine, resource
  * and provider stubs directly, as test code exercising those protocols; policies/kit.ts reads
  * `@pulumi/policy/proxy` (the policy SDK's internals, in the pack's own process, which must not
  * load this engine); the programs (index.ts, collector/index.ts) read their config with

@@ -1,6 +1,6 @@
 /**
  * The monitored-account program (index.ts) run by `plan`'s engine with stack configs other than
- * the example's. In-process for speed; test/plan-cli.test.ts runs the real command.
+ * the example's. In-process for speed; test/cli/plan-cli.test.ts runs the real command.
  */
 import { expect } from "chai";
 import { planStack, PlanInput, SECRET_PLACEHOLDER } from "../offline/plan-engine";
