@@ -14,29 +14,14 @@ import { ConfigError, ConfigProblem, RuleInput, validateConfig } from "./validat
 import { INTEGRATION_ROLE_NAME, normalisedRolePath } from "./names";
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 
-export interface CollectorConfig {
+/** The validated settings: the config as written, with aws:region, its partition and the lists' defaults. */
+export interface CollectorConfig extends Omit<CollectorConfigValues, "accounts" | "monitoredStacks" | "noProxy"> {
     /** aws:region: where the host and its secrets live. */
     region: string;
     partition: Partition;
-    stackStateUrl: string;
-    apiKeyParameter: string;
-    subnetIds: string[];
     accounts: MonitoredAccount[];
     monitoredStacks: string[];
-    collectionInterval: number;
-    fullRunInterval?: number;
-    agentVersion: string;
-    amiParameter: string;
-    instanceType: string;
-    rootDeviceName: string;
-    rootVolumeSize: number;
-    kmsKeyArn?: string;
-    proxyUrl?: string;
     noProxy: string[];
-    roleName: string;
-    rolePath: string;
-    permissionsBoundaryArn?: string;
-    tags: Record<string, string>;
 }
 
 /** The collector's config as written: namespace stripped, JSON text parsed, the schema's defaults filled in. */

@@ -46,25 +46,12 @@ export function vpcSelectionProblems(flowLogs: Record<string, VpcSelection> | un
     });
 }
 
-export interface IntegrationConfig {
-    regions: string[];
+/** The validated config: as written, with the main region, its partition and each key's derived default. */
+export interface IntegrationConfig extends Omit<StackConfigValues, "mainRegion" | "agentRoleArns" | "flowLogs" | "accounts"> {
     mainRegion: string;
     partition: Partition;
     agentRoleArns: string[];
-    agentAccountId?: string;
-    accountId?: string;
-    externalId?: string;
     flowLogs: Record<string, VpcSelection>;
-    permissionsBoundaryArn?: string;
-    rolePath: string;
-    tags: Record<string, string>;
-    apiGatewayAccess: ApiGatewayAccess;
-    /** AWS names instead of this package's, for adopted resources. */
-    names?: NameOverrides;
-    permissions: PermissionSet;
-    deployRoleArn?: string;
-    /** With `accounts`: the role each account's providers assume (name, optionally after a path). */
-    deployRoleName?: string;
     /** Present when the stack deploys several accounts: each entry with the stack's defaults filled in. */
     accounts?: AccountIntegrationConfig[];
 }
@@ -106,10 +93,12 @@ export interface StackConfigValues {
     rolePath: string;
     tags: Record<string, string>;
     apiGatewayAccess: ApiGatewayAccess;
+    /** AWS names instead of this package's, for adopted resources. */
     names?: NameOverrides;
     permissions: PermissionSet;
     deployRoleArn?: string;
     accounts?: AccountEntry[];
+    /** With `accounts`: the role each account's providers assume (name, optionally after a path). */
     deployRoleName?: string;
 }
 
