@@ -70,4 +70,6 @@ export function resolvePolicyConfig(info: AnalyzerInfo, given: PolicyPackConfigF
     return result;
 }
 
+// Not model/schema-problems.ts's setup: these schemas are the policies' own configSchemas, any JSON
+// schema the Pulumi CLI accepts, so ajv's strict mode would refuse what the CLI takes.
 const ajv = new Ajv({ allErrors: true, strict: false });
