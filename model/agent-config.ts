@@ -19,7 +19,7 @@ import { AGENT_GLOBAL_REGION, partitionOf, isKnownRegion } from "./regions";
 import { arnAccountId, arnPartition } from "./arn";
 import { AWS_TOPOLOGY_CHECK_SCHEMA, MONITORED_ACCOUNT_SCHEMA } from "./agent-config-schema";
 import { compileSchema, SchemaProblem, validateWithSchema } from "./schema-problems";
-import { soundPart } from "./validation";
+import { soundEntries } from "./validation";
 import { SchemaMatch } from "./schema-types";
 
 export const AWS_TOPOLOGY_CHECK = "aws_topology";
@@ -151,9 +151,7 @@ function ruleProblemsByAccount(accounts: readonly unknown[], naming: AccountNami
 
 /** Each account's fields that pass the schema (`{}` for what is not an object at all). */
 export function soundAccounts(accounts: readonly unknown[]): Partial<MonitoredAccount>[] {
-    return accounts.map((account) => (account !== null && typeof account === "object" && !Array.isArray(account)
-        ? soundPart(account as Partial<MonitoredAccount>, accountSchemaProblems(account).map((p) => p.key))
-        : {}));
+    return soundEntries<MonitoredAccount>(validateAccount, accounts).map((entry) => entry.sound);
 }
 
 function accountSchemaProblems(account: unknown) {

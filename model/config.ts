@@ -10,7 +10,7 @@ import { arnPartition } from "./arn";
 import { NameOverrides } from "./resource-names";
 import { compileSchema } from "./schema-problems";
 import { SchemaMatch } from "./schema-types";
-import { ConfigError, ConfigProblem, RuleInput, validateConfig } from "./validation";
+import { ConfigError, ConfigProblem, RuleInput, SoundEntry, soundEntries, validateConfig } from "./validation";
 
 /** Flow logs of one region as stack config gives them: "all", or VPC ids. */
 export type FlowLogSelection = "all" | string[];
@@ -175,10 +175,11 @@ function resolvedAccount(entry: AccountEntry, stack: IntegrationConfig): Account
  * The rules between keys. Each sees the keys that passed the schema (`sound`) and runs when those
  * it needs are among them; `given` tells a key left out from one given but malformed.
  */
-function crossFieldProblems({ sound: v, given }: RuleInput<StackConfigValues>): ConfigProblem[] {
+function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[] {
+    const { sound: v, given } = input;
     const problems: ConfigProblem[] = [];
     if (v.regions) problems.push(...integrationShapeProblems({ regions: v.regions, mainRegion: v.mainRegion, flowLogs: v.flowLogs }));
-    problems.push(...accountsProblems(v, given));
+    problems.push(...accountsProblems(v, input));
     problems.push(...principalProblems({ agentRoleArns: given.has("agentRoleArns"), agentAccountId: given.has("agentAccountId") }));
     const strayNames = v.regions ? Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions!.includes(region)) : [];
     if (strayNames.length > 0) {
@@ -187,9 +188,9 @@ function crossFieldProblems({ sound: v, given }: RuleInput<StackConfigValues>): 
     if (v.permissions === "minimal" && v.apiGatewayAccess === "published") {
         problems.push({ key: "apiGatewayAccess", message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
-    const allRegions = [...(v.regions ?? []), ...(v.accounts ?? []).flatMap((a) => a.regions ?? [])];
+    const allRegions = [...(v.regions ?? []), ...soundAccountEntries(input.written.accounts).flatMap(({ sound }) => sound.regions ?? [])];
     const regionPartitions = new Set(allRegions.filter(isKnownRegion).map(partitionOf));
-    if (regionPartitions.size > 1 && v.accounts) {
+    if (regionPartitions.size > 1 && given.has("accounts")) {
         // One stack's agent roles and boundary live in one partition, so its accounts must too.
         problems.push({ key: "accounts", message: `must all be in one AWS partition with the stack's regions, got ${[...regionPartitions].join(" and ")}` });
     }
@@ -210,7 +211,12 @@ function crossFieldProblems({ sound: v, given }: RuleInput<StackConfigValues>): 
 }
 
 /** The rules only a stack of several accounts has: distinct ids, each entry's layout, keys that mean one account. */
-function accountsProblems(v: Partial<StackConfigValues>, given: ReadonlySet<string>): ConfigProblem[] {
+/**
+ * The rules of `accounts`, entry by entry on the fields each entry's schema passed (soundEntries):
+ * one bad entry does not hide the others' problems, and an entry whose own regions were refused
+ * is not judged against the stack's.
+ */
+function accountsProblems(v: Partial<StackConfigValues>, { given, written }: RuleInput<StackConfigValues>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (!given.has("accounts")) {
         if (v.deployRoleName !== undefined) {
@@ -223,28 +229,43 @@ function accountsProblems(v: Partial<StackConfigValues>, given: ReadonlySet<stri
             problems.push({ key, message: `applies only to a single-account stack; with accounts, each entry's accountId is checked and deployRoleName is assumed in it` });
         }
     }
-    const accounts = v.accounts;
-    if (!accounts) return problems;
-    const ids = accounts.map((a) => a.accountId);
+    const entries = soundAccountEntries(written.accounts);
+    const ids = entries.flatMap(({ sound }) => (sound.accountId === undefined ? [] : [sound.accountId]));
     const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
         problems.push({ key: "accounts", message: `must not list an account twice, got ${repeated.join(", ")} more than once` });
     }
-    if (!v.regions && accounts.some((entry) => !entry.regions)) return problems;
     const listedVpcs = Object.entries(v.flowLogs ?? {}).filter(([, selection]) => selection !== "all").map(([region]) => region);
-    accounts.forEach((entry, i) => {
-        const label = `[${i}] (${entry.accountId})`;
-        const regions = (entry.regions ?? v.regions)!;
-        const mainRegion = entry.mainRegion ?? (v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined);
-        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs: entry.flowLogs })) {
+    entries.forEach(({ sound: entry, refused }, i) => {
+        const regions = entryValue(entry, refused, "regions", v.regions);
+        if (regions === undefined) return;
+        const label = `[${i}]${entry.accountId === undefined ? "" : ` (${entry.accountId})`}`;
+        const inheritedMain = v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined;
+        const mainRegion = entryValue(entry, refused, "mainRegion", inheritedMain);
+        const flowLogs = refused.has("flowLogs") ? undefined : entry.flowLogs;
+        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs })) {
             problems.push({ key: "accounts", message: `${label}: ${p.key} ${p.message}` });
         }
-        const inheritsListedVpcs = entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));
+        const inheritsListedVpcs = !refused.has("flowLogs") && entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));
         if (inheritsListedVpcs) {
             problems.push({ key: "accounts", message: `${label}: would inherit the stack's flowLogs, which list VPC ids of one account; set flowLogs in each entry, or use "all" in the stack's flowLogs` });
         }
     });
     return problems;
+}
+
+let compiledEntry: ReturnType<typeof compileSchema> | undefined;
+/** The entries of `accounts` as written, each split by the entry's schema; none when it is not a list. */
+function soundAccountEntries(accounts: unknown): SoundEntry<AccountEntry>[] {
+    return Array.isArray(accounts) ? soundEntries<AccountEntry>(compiledEntry ??= compileSchema(ACCOUNT_ENTRY_SCHEMA), accounts) : [];
+}
+
+/** An entry's own value; the stack's when the entry leaves it out; undefined when the entry's was refused or the stack's is not sound. */
+function entryValue<K extends "regions" | "mainRegion">(
+    entry: Partial<AccountEntry>, refused: ReadonlySet<string>, key: K, inherited: AccountEntry[K] | undefined,
+): AccountEntry[K] | undefined {
+    if (refused.has(key) || refused.has("(root)")) return undefined;
+    return entry[key] ?? inherited;
 }
 
 export interface IntegrationShape {

@@ -90,7 +90,24 @@ export function validateConfig<Values>(raw: Record<string, unknown>, spec: Confi
     return problems.length > 0 ? { ok: false, problems } : { ok: true, values: values as Values };
 }
 
-/** The values of an object that passed its schema, by top-level key; for rules on nested objects. */
-export function soundPart<T extends object>(value: T, problemKeys: readonly string[]): Partial<T> {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => !problemKeys.includes(key))) as Partial<T>;
+/** One entry of a list, split by its own schema: the fields it passed, and the fields it refused. */
+export interface SoundEntry<T> {
+    sound: Partial<T>;
+    /** Fields given but refused; `(root)` when the entry is not an object at all. */
+    refused: ReadonlySet<string>;
+}
+
+/**
+ * Each entry of a list split by the entry's schema (compiled without defaults), for rules that
+ * judge the sound parts of a list the schema refused in part: one bad entry must not hide the
+ * rules' findings on the others, and a refused field must neither be judged again nor be taken
+ * for one left out (an entry whose own regions were refused does not inherit the stack's).
+ */
+export function soundEntries<T>(validate: ValidateFunction, entries: readonly unknown[]): SoundEntry<T>[] {
+    return entries.map((entry) => {
+        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return { sound: {}, refused: new Set(["(root)"]) };
+        const refused = new Set(validateWithSchema(validate, entry).map((p) => p.key));
+        const sound = Object.fromEntries(Object.entries(entry).filter(([key]) => !refused.has(key))) as Partial<T>;
+        return { sound, refused };
+    });
 }

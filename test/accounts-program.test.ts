@@ -193,6 +193,23 @@ describe("bad accounts config", () => {
         ]);
     });
 
+    it("judges each entry on the fields its schema passed: a bad field hides neither the entry's other problems nor the others'", () => {
+        const problems = problemsOf({
+            ...base, mainRegion: "eu-west-1",
+            accounts: [
+                { accountId: A, tags: { "aws:reserved": "x" } },
+                { accountId: A, regions: ["us-east-1"], mainRegion: "eu-west-1" },
+                // Its own regions were refused, so its mainRegion is not judged against the stack's regions.
+                { accountId: B, regions: ["nowhere-1"], mainRegion: "us-east-1" },
+            ],
+        });
+        expect(problems[0]).to.match(/^stackstate-aws:accounts: tag keys must be .* \(at \[0\]\.tags\): "aws:reserved"; must be a known AWS region code .* \(at \[2\]\.regions\[0\]\), got "nowhere-1"$/);
+        expect(problems.slice(1)).to.deep.equal([
+            `stackstate-aws:accounts: must not list an account twice, got ${A} more than once`,
+            `stackstate-aws:accounts: [1] (${A}): mainRegion must be one of regions (us-east-1), got 'eu-west-1'`,
+        ]);
+    });
+
     it("never echoes an entry's ExternalId", () => {
         const problems = problemsOf({ ...base, accounts: [{ accountId: A, externalId: "short!secret" }, { accountId: B, externalId: 42, extra: "x" }] });
         expect(problems.join("\n")).to.not.include("short!secret");
