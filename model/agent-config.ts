@@ -122,7 +122,7 @@ function ruleProblemsByAccount(accounts: readonly unknown[], naming: AccountNami
     const firstIndexByAccount = new Map<string, number>();
     return soundAccounts(accounts).map((account, i) => {
         const problems: string[] = [];
-        const prefix = accountPrefix(account, label(i));
+        const prefix = accountPrefix(accounts[i], label(i));
         if (account.roleArn !== undefined && account.regions !== undefined) {
             const partition = arnPartition(account.roleArn);
             const foreign = account.regions.filter((r) => isKnownRegion(r) && partitionOf(r) !== partition);

@@ -72,6 +72,7 @@ export function validateCollectorConfig(stackConfig: Record<string, unknown>): C
         namespace: COLLECTOR_CONFIG_NAMESPACE,
         validate: collectorConfigSchema(),
         structuredKeys: STRUCTURED_COLLECTOR_CONFIG_KEYS,
+        secretHolders: ["accounts"],
         numericKeys: NUMERIC_COLLECTOR_CONFIG_KEYS,
         rules: (input) => crossFieldProblems(input, regionKnown ? region : undefined),
     });

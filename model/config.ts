@@ -121,6 +121,7 @@ export function validateIntegrationConfig(raw: Record<string, unknown>): Integra
         namespace: CONFIG_NAMESPACE,
         validate: stackConfigSchema(),
         structuredKeys: STRUCTURED_CONFIG_KEYS,
+        secretHolders: ["accounts"],
         rules: crossFieldProblems,
     });
     if (!result.ok) throw new ConfigError(result.problems);
@@ -188,7 +189,10 @@ function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[
     if (v.permissions === "minimal" && v.apiGatewayAccess === "published") {
         problems.push({ key: "apiGatewayAccess", message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
-    const allRegions = [...(v.regions ?? []), ...soundAccountEntries(input.written.accounts).flatMap(({ sound }) => sound.regions ?? [])];
+    // The partition comes from every region of the stack; while any of them was refused it is not known.
+    const entries = soundAccountEntries(input.written.accounts);
+    if (!v.regions || entries.some(({ refused }) => refused.has("regions") || refused.has("(root)"))) return problems;
+    const allRegions = [...v.regions, ...entries.flatMap(({ sound }) => sound.regions ?? [])];
     const regionPartitions = new Set(allRegions.filter(isKnownRegion).map(partitionOf));
     if (regionPartitions.size > 1 && given.has("accounts")) {
         // One stack's agent roles and boundary live in one partition, so its accounts must too.
@@ -210,16 +214,17 @@ function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[
     return problems;
 }
 
-/** The rules only a stack of several accounts has: distinct ids, each entry's layout, keys that mean one account. */
 /**
- * The rules of `accounts`, entry by entry on the fields each entry's schema passed (soundEntries):
- * one bad entry does not hide the others' problems, and an entry whose own regions were refused
- * is not judged against the stack's.
+ * The rules only a stack of several accounts has: keys that mean one account, distinct ids, each
+ * entry's layout. The keys' rules are about a key being set at all, so they hold whatever its
+ * value; the entries' are judged on the fields each entry's schema passed (soundEntries): one bad
+ * entry does not hide the others' problems, and an entry whose own regions were refused is not
+ * judged against the stack's.
  */
 function accountsProblems(v: Partial<StackConfigValues>, { given, written }: RuleInput<StackConfigValues>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (!given.has("accounts")) {
-        if (v.deployRoleName !== undefined) {
+        if (given.has("deployRoleName")) {
             problems.push({ key: "deployRoleName", message: "applies only with accounts; a single-account stack assumes deployRoleArn" });
         }
         return problems;
@@ -242,8 +247,7 @@ function accountsProblems(v: Partial<StackConfigValues>, { given, written }: Rul
         const label = `[${i}]${entry.accountId === undefined ? "" : ` (${entry.accountId})`}`;
         const inheritedMain = v.mainRegion !== undefined && regions.includes(v.mainRegion) ? v.mainRegion : undefined;
         const mainRegion = entryValue(entry, refused, "mainRegion", inheritedMain);
-        const flowLogs = refused.has("flowLogs") ? undefined : entry.flowLogs;
-        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs })) {
+        for (const p of integrationShapeProblems({ regions, mainRegion, flowLogs: entry.flowLogs })) {
             problems.push({ key: "accounts", message: `${label}: ${p.key} ${p.message}` });
         }
         const inheritsListedVpcs = !refused.has("flowLogs") && entry.flowLogs === undefined && listedVpcs.some((region) => regions.includes(region));

@@ -21,6 +21,11 @@ export interface SchemaProblemOptions {
     namespace?: string;
     /** Property names whose values are never echoed, at any depth. Default: SECRET_NAMES. */
     secretNames?: readonly string[];
+    /**
+     * Top-level keys whose entries hold secrets (a list of accounts with their ExternalIds): neither
+     * the value nor an entry is echoed, as a misspelt or misplaced secret is not under a secret name.
+     */
+    secretHolders?: readonly string[];
 }
 
 /** Compiles a schema whose nodes may carry `x-rule` (the rule in words) and `description`. */
@@ -67,7 +72,8 @@ export function schemaProblems(errors: ErrorObject[], rootSchema: SchemaNode, op
             continue;
         }
         const where = rest.length > 0 ? ` (at ${rest.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join("").replace(/^\./, "")})` : "";
-        const isSecret = [key, ...rest].some((part) => secretNames.includes(part));
+        const isSecret = [key, ...rest].some((part) => secretNames.includes(part))
+            || ((options.secretHolders ?? []).includes(key) && rest.length < 2);
         if (error.keyword === "required") {
             add(key, `must have ${paramOf(error, "missingProperty")}${where}`);
         } else if (error.keyword === "additionalProperties" && (error.parentSchema as SchemaNode).properties) {

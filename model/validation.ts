@@ -45,6 +45,8 @@ export interface ConfigSpec<Values> {
     validate: ValidateFunction;
     /** Keys Pulumi stores as JSON text (lists and maps). */
     structuredKeys: readonly string[];
+    /** Keys whose entries hold secrets: never echoed whole, nor an entry (schema-problems.ts). Default: none. */
+    secretHolders?: readonly string[];
     /** Keys Pulumi stores as text that are numbers. Default: none. */
     numericKeys?: readonly string[];
     /** The rules between keys; keys in their problems are unqualified. */
@@ -80,7 +82,7 @@ export function validateConfig<Values>(raw: Record<string, unknown>, spec: Confi
     }
     const given = new Set(Object.keys(values));
     for (const key of unparsable) given.add(key.slice(spec.namespace.length + 1));
-    problems.push(...validateWithSchema(spec.validate, values, { namespace: spec.namespace })
+    problems.push(...validateWithSchema(spec.validate, values, { namespace: spec.namespace, secretHolders: spec.secretHolders })
         // A required key that could not be parsed is already reported as such.
         .filter((p) => !(unparsable.has(p.key) && p.message === "is required")));
 

@@ -215,5 +215,16 @@ describe("bad accounts config", () => {
         expect(problems.join("\n")).to.not.include("short!secret");
         expect(problems.join("\n")).to.not.include("42");
         expect(problems.join("\n")).to.include("(at [0].externalId)");
+        // A secret under a misspelt name, or an entry that is only a secret, is not echoed either.
+        for (const accounts of [{ accountId: A, externalID: "misspelt-secret-value" }, ["misspelt-secret-value"]]) {
+            const text = problemsOf({ ...base, accounts }).join("\n");
+            expect(text).to.include("stackstate-aws:accounts: ");
+            expect(text).to.not.include("misspelt-secret-value");
+        }
+    });
+
+    it("judges the partition only when every region of the stack passed the schema", () => {
+        expect(problemsOf({ ...base, regions: ["mars-1"], accounts: [{ accountId: A, regions: ["us-gov-west-1"] }] }).map((p) => p.split(": ")[0]))
+            .to.deep.equal(["stackstate-aws:regions"]);
     });
 });

@@ -13,7 +13,6 @@ export const AGENT_ROLE = "arn:aws:iam::210987654321:role/StackStateAgentRole";
 export const EXTERNAL_ID = "f3b1c2d4-e5f6-4789-a0b1-c2d3e4f5a6b7";
 export const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/OrgBoundary`;
 
-
 /** Rejects when the output's computation threw (valueOf would wait forever). */
 export function settled<T>(output: pulumi.Output<T>): Promise<T> {
     return (output as unknown as { promise(): Promise<T> }).promise();

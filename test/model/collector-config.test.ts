@@ -52,6 +52,12 @@ describe("collector config", () => {
             "  - aws:region: must be set to a known AWS region (pulumi config set aws:region <region>)",
         ].join("\n"));
         expect(message).not.to.contain("leaky-but-short");
+        // A secret under a misspelt name, or an entry that is only a secret, is not echoed either.
+        for (const accounts of [{ roleArn: roleArn("111122223333"), externalID: "misspelt-secret-value" }, ["misspelt-secret-value"]]) {
+            const text = problems({ [`${NS}accounts`]: JSON.stringify(accounts) });
+            expect(text).to.include("stackstate-aws-collector:accounts: ");
+            expect(text).to.not.include("misspelt-secret-value");
+        }
     });
 
     it("checks accounts against each other, the role the host may assume and the region's partition", () => {

@@ -128,10 +128,10 @@ describe("stack config validation", () => {
             "stackstate-aws:tags", "stackstate-aws:mainRegion", "stackstate-aws:agentRoleArns",
         ]);
         // A key the schema refused is not judged again by a rule: the bad region is reported once.
-        expect(problemsOf({ regions: ["eu-west-1", "xx-north-9"], mainRegion: "us-east-1", agentRoleArns: "not json" })).to.deep.equal([
-            { key: "stackstate-aws:agentRoleArns", message: "must be structured (a YAML list or map), not plain text" },
-            { key: "stackstate-aws:regions", message: problemsOf({ regions: ["xx-north-9"], agentAccountId: "210987654321" })[0].message.replace("[0]", "[1]") },
-        ]);
+        const problems = problemsOf({ regions: ["eu-west-1", "xx-north-9"], mainRegion: "us-east-1", agentRoleArns: "not json" });
+        expect(problems.map((p) => p.key)).to.deep.equal(["stackstate-aws:agentRoleArns", "stackstate-aws:regions"]);
+        expect(problems[0].message).to.equal("must be structured (a YAML list or map), not plain text");
+        expect(problems[1].message).to.match(/^must be a known AWS region code \(.*\) \(at \[1\]\), got "xx-north-9"$/);
     });
 
     it("takes names for adopted resources, for listed regions only, and refuses names AWS would refuse", () => {
