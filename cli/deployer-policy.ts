@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { IAM_LIMITS, policySize } from "../model";
 import { EXIT, UsageError } from "./exit-codes";
+import { NamedPolicy } from "../model/deployer";
 import { GeneratedPolicies, generateDeployerPolicies, Mode, MODES, MODES_OF, Project, PROJECTS } from "./deployer-policy/generate";
 import { readStackConfigFile } from "./stack-config-file";
 
@@ -68,9 +69,10 @@ export async function deployerPolicyCommand(flags: DeployerPolicyFlags): Promise
     return EXIT.ok;
 }
 
+/** Every policy to a file of its own: the roles' policies, then the assume policy; returns the paths in that order. */
 function writePolicies(dir: string, result: GeneratedPolicies): string[] {
     fs.mkdirSync(dir, { recursive: true });
-    return result.policies.map((policy) => {
+    return [...result.policies, ...(result.assumePolicy ? [result.assumePolicy] : [])].map((policy) => {
         const file = path.join(dir, `${policy.name}.json`);
         fs.writeFileSync(file, `${JSON.stringify(policy.document, null, 2)}\n`);
         return file;
@@ -78,17 +80,30 @@ function writePolicies(dir: string, result: GeneratedPolicies): string[] {
 }
 
 export function renderDeployerPolicyJson(result: GeneratedPolicies, paths?: string[]): string {
+    const shown = (p: NamedPolicy, i: number) => ({ name: p.name, size: policySize(p.document), ...(paths ? { path: paths[i] } : { document: p.document }) });
     return JSON.stringify({
         ...result,
-        policies: result.policies.map((p, i) => ({ name: p.name, size: policySize(p.document), ...(paths ? { path: paths[i] } : { document: p.document }) })),
+        policies: result.policies.map(shown),
+        ...(result.assumePolicy ? { assumePolicy: shown(result.assumePolicy, result.policies.length) } : {}),
     }, null, 2);
 }
 
 /** Each policy under a `#` line naming it; what follows the line is the JSON to paste. */
 export function renderDeployerPolicyText(result: GeneratedPolicies): string {
-    const account = result.accountId === "*" ? "any account (set accountId or --account-id to name it)" : `account ${result.accountId}`;
-    return result.policies.map((p, i) => [
-        `# ${p.name} (${i + 1} of ${result.policies.length}; ${policySize(p.document)} of ${IAM_LIMITS.managedPolicyChars} characters): ${result.mode} of ${result.project} stack '${result.stack}', ${account}`,
+    const roles = result.assumedRoles;
+    // A multi-account stack's policies serve every account's role; accountId would be refused there.
+    const account = roles && roles.length > 1 ? `each of its ${roles.length} accounts`
+        : result.accountId === "*" ? "any account (set accountId or --account-id to name it)" : `account ${result.accountId}`;
+    const target = roles ? `; attach to ${roles.length > 1 ? "each of " : ""}${roles.join(", ")}` : "";
+    const blocks = result.policies.map((p, i) => [
+        `# ${p.name} (${i + 1} of ${result.policies.length}; ${policySize(p.document)} of ${IAM_LIMITS.managedPolicyChars} characters): ${result.mode} of ${result.project} stack '${result.stack}', ${account}${target}`,
         JSON.stringify(p.document, null, 2),
-    ].join("\n")).join("\n\n");
+    ].join("\n"));
+    if (result.assumePolicy) {
+        blocks.push([
+            `# ${result.assumePolicy.name}: for the credentials that run the ${result.mode}, which assume ${roles!.length > 1 ? "those roles" : "that role"}`,
+            JSON.stringify(result.assumePolicy.document, null, 2),
+        ].join("\n"));
+    }
+    return blocks.join("\n\n");
 }

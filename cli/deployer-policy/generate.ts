@@ -3,7 +3,7 @@
  * into the model's deployer plan and builds the policies of the mode asked for. Shared by the
  * `deployer-policy` command and by `verify --deployer-role-arn`.
  */
-import { CONFIG_NAMESPACE, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument } from "../../model";
+import { CONFIG_NAMESPACE, document, IntegrationConfig, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument } from "../../model";
 import { DeployerMode, deployerStatements, DeployerPlan, NamedPolicy, packPolicies } from "../../model/deployer";
 import { ConfigProblem } from "../../model/validation";
 import { Registration, unwrapSecrets } from "../../offline/mock-engine";
@@ -29,6 +29,13 @@ export interface GeneratedPolicies {
     /** The account the ARNs name; `*` when neither the config nor --account-id names it. */
     accountId: string;
     policies: NamedPolicy[];
+    /**
+     * When the stack's credentials act through roles (deployRoleArn for a deploy or destroy, the
+     * deploy role of each account of a multi-account stack for every mode): attach `policies` to
+     * each of these roles, and `assumePolicy` to the credentials that run the command.
+     */
+    assumedRoles?: string[];
+    assumePolicy?: NamedPolicy;
 }
 
 export type GenerateResult = { ok: true; result: GeneratedPolicies } | { ok: false; configProblems: ConfigProblem[] };
@@ -64,21 +71,40 @@ export async function generateDeployerPolicies(file: StackConfigFile, project: P
     const account = planned.world.accountId;
     const shownAccount = named ? account : "*";
     const partition: Partition = partitionOf(planned.config.mainRegion);
+    const roles = assumedRoles(planned.config, mode);
     if (mode === "teardown" || mode === "verify") {
         const doc = mode === "teardown"
             ? teardownCallerPolicy(partition, shownAccount)
             : verifyCallerPolicy(partition, shownAccount, undefined, planned.config.rolePath);
-        return done(file, project, mode, shownAccount, [{ name: base, document: doc as PolicyDocument }]);
+        return done(file, project, mode, shownAccount, [{ name: base, document: doc as PolicyDocument }], roles);
     }
     const plan = deployerPlanOf(planned.resources, planned.reads, account, planned.world.defaultRegion, [DISCOVERED_VPC, ...(named ? [] : [account])]);
-    return done(file, project, mode, shownAccount, packPolicies(base, deployerStatements(plan, mode)));
+    return done(file, project, mode, shownAccount, packPolicies(base, deployerStatements(plan, mode)), roles);
+}
+
+/**
+ * The roles the command's credentials assume to act in the monitored accounts: each account's
+ * deploy role for a multi-account stack (the program's providers, and verify and teardown over
+ * every account, assume it), else deployRoleArn for the program's deploy and destroy.
+ */
+function assumedRoles(config: IntegrationConfig, mode: Mode): string[] | undefined {
+    if (config.accounts) return config.accounts.map((a) => a.deployRoleArn);
+    return config.deployRoleArn && (mode === "deploy" || mode === "destroy") ? [config.deployRoleArn] : undefined;
 }
 
 /** Stands for each VPC `flowLogs: all` would find. */
 export const DISCOVERED_VPC = "vpc-found-at-deployment";
 
-function done(file: StackConfigFile, project: Project, mode: Mode, accountId: string, policies: NamedPolicy[]): GenerateResult {
-    return { ok: true, result: { project, stack: file.stackName, mode, accountId, policies } };
+function done(file: StackConfigFile, project: Project, mode: Mode, accountId: string, policies: NamedPolicy[], roles?: string[]): GenerateResult {
+    const result: GeneratedPolicies = { project, stack: file.stackName, mode, accountId, policies };
+    if (roles) {
+        result.assumedRoles = roles;
+        result.assumePolicy = {
+            name: `${BASE_NAMES[project][mode]}-assume`,
+            document: document([{ Sid: "AssumeTheStacksRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: roles.length === 1 ? roles[0] : roles }]),
+        };
+    }
+    return { ok: true, result };
 }
 
 /** The plan's registrations as the model's deployer plan: type, name, region, inputs with secrets revealed. */

@@ -62,4 +62,21 @@ describe("stackstate-aws deployer-policy", function () {
             expect(policy.size).to.be.at.most(6144);
         }
     });
+
+    it("writes the assume policy beside the roles' policies for a stack that acts through roles, and names the roles", async () => {
+        const org = file("Pulumi.org.yaml", [
+            "config:",
+            "  stackstate-aws:regions: [eu-west-1]",
+            "  stackstate-aws:agentAccountId: \"210987654321\"",
+            "  stackstate-aws:accounts: [{ accountId: \"111111111111\" }, { accountId: \"222222222222\" }]",
+        ].join("\n"));
+        const out = path.join(dir, "org-policies");
+        const run = await runCli(["deployer-policy", "--config", org, "--out", out, "--json"]);
+        expect(run.code, run.stderr).to.equal(0);
+        const printed = JSON.parse(run.stdout) as { assumedRoles: string[]; policies: { name: string }[]; assumePolicy: { name: string; path: string } };
+        expect(printed.assumedRoles).to.deep.equal(["111111111111", "222222222222"].map((a) => `arn:aws:iam::${a}:role/OrganizationAccountAccessRole`));
+        expect(printed.assumePolicy.name).to.equal("StackStateDeployer-deploy-assume");
+        expect(readdirSync(out).sort()).to.deep.equal([...printed.policies.map((p) => p.name), printed.assumePolicy.name].map((n) => `${n}.json`).sort());
+        expect(JSON.parse(readFileSync(printed.assumePolicy.path, "utf8")).Statement[0].Resource).to.deep.equal(printed.assumedRoles);
+    });
 });

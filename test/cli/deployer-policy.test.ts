@@ -11,6 +11,7 @@ import {
 } from "../../model/deployer";
 import { generateDeployerPolicies, GeneratedPolicies, Mode, Project } from "../../cli/deployer-policy/generate";
 import { readStackConfigFile, StackConfigFile } from "../../cli/stack-config-file";
+import { renderDeployerPolicyText } from "../../cli/deployer-policy";
 import { malformedArns, unknownActions } from "../helpers/iam-catalog";
 import { testEngine } from "../helpers/engine";
 
@@ -226,6 +227,39 @@ describe("deployer policies generated from plans", () => {
         const destroy = await generate(COLLECTOR_EXAMPLE, "collector", "destroy", "210987654321");
         await expectWellFormed(destroy);
         expect(allowed(destroy, "iam:PassRole")).to.deep.equal([]);
+    });
+
+    it("names the roles the credentials assume, and the policy that lets them: each account's deploy role, or deployRoleArn", async () => {
+        expect(exampleDeploy).not.to.have.property("assumedRoles");
+        expect(exampleDeploy).not.to.have.property("assumePolicy");
+        const roleIn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+        const accounts: StackConfigFile = {
+            stackName: "org", encryptedKeys: [],
+            config: {
+                [`${NS}regions`]: ["eu-west-1"], [`${NS}agentAccountId`]: "210987654321", [`${NS}deployRoleName`]: "ci/StackStateDeployer",
+                [`${NS}accounts`]: [{ accountId: "111111111111" }, { accountId: "222222222222", regions: ["us-east-1"] }],
+            },
+        };
+        const expectedRoles = [roleIn("111111111111", "ci/StackStateDeployer"), roleIn("222222222222", "ci/StackStateDeployer")];
+        for (const mode of ["deploy", "destroy", "teardown", "verify"] as const) {
+            const result = await generate(accounts, "stackstate-aws", mode);
+            expect(result.assumedRoles, mode).to.deep.equal(expectedRoles);
+            expect(result.assumePolicy!.document.Statement, mode).to.deep.equal([
+                { Sid: "AssumeTheStacksRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: expectedRoles },
+            ]);
+            expect(result.assumePolicy!.name, mode).to.match(/^StackState[A-Za-z]+(-deploy|-destroy)?-assume$/);
+        }
+        const text = renderDeployerPolicyText(await generate(accounts, "stackstate-aws", "deploy"));
+        expect(text).to.include(`each of its 2 accounts; attach to each of ${expectedRoles.join(", ")}`);
+        expect(text).not.to.include("set accountId");
+        expect(text).to.include("# StackStateDeployer-deploy-assume: for the credentials that run the deploy, which assume those roles");
+
+        // A single account's deployRoleArn is assumed by the program's providers only, not by teardown or verify.
+        const deployRoleArn = roleIn("123456789012", "Deployer");
+        const single = { ...EXAMPLE, config: { ...EXAMPLE.config, [`${NS}deployRoleArn`]: deployRoleArn } };
+        expect((await generate(single, "stackstate-aws", "deploy")).assumedRoles).to.deep.equal([deployRoleArn]);
+        expect((await generate(single, "stackstate-aws", "deploy")).assumePolicy!.document.Statement[0].Resource).to.equal(deployRoleArn);
+        expect(await generate(single, "stackstate-aws", "teardown")).not.to.have.property("assumedRoles");
     });
 
     it("for teardown and verify: the commands' own caller policies, for the stack's account and role path", async () => {
