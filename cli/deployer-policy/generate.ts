@@ -3,7 +3,10 @@
  * into the model's deployer plan and builds the policies of the mode asked for. Shared by the
  * `deployer-policy` command and by `verify --deployer-role-arn`.
  */
-import { CONFIG_NAMESPACE, document, IntegrationConfig, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument } from "../../model";
+import {
+    accountNames, CONFIG_NAMESPACE, document, FIREHOSE_STREAM_NAME, IntegrationConfig, KNOWN_REGIONS, partitionOf, Partition, PolicyDocument,
+    regionNames,
+} from "../../model";
 import { DeployerMode, deployerStatements, DeployerPlan, NamedPolicy, packPolicies } from "../../model/deployer";
 import { ConfigProblem } from "../../model/validation";
 import { Registration, unwrapSecrets } from "../../offline/mock-engine";
@@ -73,9 +76,12 @@ export async function generateDeployerPolicies(file: StackConfigFile, project: P
     const partition: Partition = partitionOf(planned.config.mainRegion);
     const roles = assumedRoles(planned.config, mode);
     if (mode === "teardown" || mode === "verify") {
+        // Teardown also reads the default-named stream of regions outside the stack's (it refuses while one delivers).
+        const streams = [FIREHOSE_STREAM_NAME, ...planned.config.regions.map((r) => regionNames(r, planned.config.names).firehoseStream)];
         const doc = mode === "teardown"
-            ? teardownCallerPolicy(partition, shownAccount)
-            : verifyCallerPolicy(partition, shownAccount, undefined, planned.config.rolePath);
+            ? teardownCallerPolicy(partition, shownAccount, streams)
+            : verifyCallerPolicy(partition, shownAccount, accountNames(planned.config.names).integrationRole, planned.config.rolePath,
+                planned.config.regions.map((r) => regionNames(r, planned.config.names).firehoseStream));
         return done(file, project, mode, shownAccount, [{ name: base, document: doc as PolicyDocument }], roles);
     }
     const plan = deployerPlanOf(planned.resources, planned.reads, account, planned.world.defaultRegion, [DISCOVERED_VPC, ...(named ? [] : [account])]);

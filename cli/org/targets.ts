@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import { parse } from "yaml";
 import {
-    ConfigError, DEFAULT_DEPLOY_ROLE_NAME, iamRoleArn, INTEGRATION_ROLE_NAME, isKnownRegion, Partition, partitionOf,
+    accountNames, ConfigError, DEFAULT_DEPLOY_ROLE_NAME, iamRoleArn, NameOverrides, INTEGRATION_ROLE_NAME, isKnownRegion, Partition, partitionOf,
     rawConfigFromStackConfig, splitRoleName, validateIntegrationConfig,
 } from "../../model";
 import { UsageError } from "../exit-codes";
@@ -26,6 +26,8 @@ export interface AccountTarget {
     externalId?: string;
     /** The role assumed to work in the account; undefined: the caller's own credentials are the account's. */
     accessRoleArn?: string;
+    /** The stack config's names for adopted resources (a single-account stack's `names`); default: this package's. */
+    names?: NameOverrides;
 }
 
 export interface TargetFlags {
@@ -64,8 +66,10 @@ function fromStackConfig(file: string, roleName: string | undefined): AccountTar
     }
     return [{
         accountId: config.accountId, regions: config.regions, mainRegion: config.mainRegion, partition: config.partition,
-        roleArn: roleArn(config.partition, config.accountId), externalId: known(config.externalId),
+        roleArn: iamRoleArn(config.partition, config.accountId, accountNames(config.names).integrationRole, config.rolePath),
+        externalId: known(config.externalId),
         accessRoleArn: roleName ? accessRole(config.partition, config.accountId, roleName) : config.deployRoleArn,
+        ...(config.names ? { names: config.names } : {}),
     }];
 }
 

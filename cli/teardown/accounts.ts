@@ -70,6 +70,7 @@ const inputFor = (target: AccountTarget, input: AccountsTeardownInput): Teardown
     // The bucket lives in the main region, which discovery looks in first.
     regions: [target.mainRegion, ...target.regions.filter((r) => r !== target.mainRegion)],
     dryRun: input.dryRun, yes: true, deleteBucket: input.deleteBucket, waitSeconds: input.waitSeconds, timeoutSeconds: input.timeoutSeconds,
+    ...(target.names ? { names: target.names } : {}),
 });
 
 interface Reached {

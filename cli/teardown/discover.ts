@@ -16,7 +16,7 @@ import { GetBucketTaggingCommand, HeadBucketCommand, ListObjectVersionsCommand, 
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import {
-    awsLogsPrefix, FIREHOSE_STREAM_NAME, firehoseStreamArn, isManagedByUs, logsBucketName, MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE,
+    awsLogsPrefix, FIREHOSE_STREAM_NAME, firehoseStreamArn, isManagedByUs, regionNames, logsBucketName, MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE,
     partitionOf, REGIONS_BY_PARTITION,
 } from "../../model";
 import { ClientFactory } from "../aws/clients";
@@ -82,10 +82,10 @@ async function findBucket(clients: ClientFactory, region: string, bucket: string
 }
 
 /** The bucket this region's stream delivers to, if the stream exists. */
-async function streamBucket(clients: ClientFactory, region: string): Promise<string | undefined> {
+async function streamBucket(clients: ClientFactory, region: string, stream: string): Promise<string | undefined> {
     try {
         const out = await awsCall("firehose:DescribeDeliveryStream",
-            () => clients(region).firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: FIREHOSE_STREAM_NAME })));
+            () => clients(region).firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: stream })));
         const destination = out.DeliveryStreamDescription?.Destinations?.[0];
         const s3 = destination?.ExtendedS3DestinationDescription ?? destination?.S3DestinationDescription;
         return destinationBucket(s3?.BucketARN);
@@ -103,9 +103,9 @@ async function ruleTargets(events: EventBridgeClient, rule: string): Promise<Tar
     );
 }
 
-async function findRules(clients: ClientFactory, region: string, account: string): Promise<RuleFinding[]> {
+async function findRules(clients: ClientFactory, region: string, account: string, streamName: string): Promise<RuleFinding[]> {
     const events = clients(region).events;
-    const stream = firehoseStreamArn(region, account);
+    const stream = firehoseStreamArn(region, account, streamName);
     const names = await ruleNamesTargeting(events, stream);
     return Promise.all(names.map(async (name) => {
         const [rule, targets] = await Promise.all([
@@ -146,7 +146,8 @@ async function flowLogDeliveryRegions(s3: S3Client, bucket: string, account: str
 
 /** What still delivers to the bucket from a region teardown was not asked to stop; empty when nothing does. */
 async function sourcesOutside(clients: ClientFactory, region: string, account: string, bucket: string, flowLogsSeen: boolean): Promise<string[]> {
-    const delivers = await streamBucket(clients, region);
+    // Outside the stack's regions no names are given: the stream has this package's name.
+    const delivers = await streamBucket(clients, region, FIREHOSE_STREAM_NAME);
     const flowLogs = delivers === bucket || flowLogsSeen ? await flowLogsToBucket(clients(region).ec2, bucket) : [];
     const sources: string[] = [];
     if (delivers === bucket) {
@@ -160,6 +161,7 @@ async function sourcesOutside(clients: ClientFactory, region: string, account: s
 export async function discover(input: TeardownInput, clients: ClientFactory): Promise<TeardownPlan> {
     const bucket = logsBucketName(input.account);
     const home = input.regions[0];
+    const streamOf = (region: string) => regionNames(region, input.names).firehoseStream;
     const refusals: string[] = [];
 
     const caller = await awsCall("sts:GetCallerIdentity", () => clients(home).sts.send(new GetCallerIdentityCommand({})));
@@ -177,15 +179,15 @@ export async function discover(input: TeardownInput, clients: ClientFactory): Pr
 
     const perRegion = await mapWithConcurrency(input.regions, DISCOVERY_CONCURRENCY, async (region) => {
         const [delivers, rules, flowLogs] = await Promise.all([
-            streamBucket(clients, region),
-            findRules(clients, region, input.account),
+            streamBucket(clients, region, streamOf(region)),
+            findRules(clients, region, input.account, streamOf(region)),
             flowLogsToBucket(clients(region).ec2, bucket),
         ]);
         return { region, delivers, rules, flowLogs };
     });
     for (const { region, delivers } of perRegion) {
         if (delivers !== undefined && delivers !== bucket) {
-            refusals.push(`the Firehose stream '${FIREHOSE_STREAM_NAME}' in ${region} delivers to bucket ${delivers}, not ${bucket}: teardown only stops and empties the integration's own bucket`);
+            refusals.push(`the Firehose stream '${streamOf(region)}' in ${region} delivers to bucket ${delivers}, not ${bucket}: teardown only stops and empties the integration's own bucket`);
         }
     }
     // The regions asked about come first: a denied read there is named before these wider ones.

@@ -1,4 +1,5 @@
 /** `teardown`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing changed). */
+import { NameOverrides } from "../../model";
 import { UsageError } from "../exit-codes";
 import { parseAccountId, parseIntegerFlag, parseRegionList, parseTimeout } from "../aws/input";
 
@@ -28,6 +29,8 @@ export interface TeardownInput {
     waitSeconds: number;
     /** Limit on each AWS request attempt. */
     timeoutSeconds: number;
+    /** Names of adopted resources in `regions` (the stack config's `names`); default: this package's. */
+    names?: NameOverrides;
 }
 
 /** StackState's manual uninstall sleeps 60 s: Firehose flushes its 60 s buffer after the rule stops. */

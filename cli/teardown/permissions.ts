@@ -3,11 +3,13 @@
  * prints it; a test keeps it equal to the actions the code calls).
  */
 import { bucketArn, document, FIREHOSE_STREAM_NAME, logsBucketName, Partition, PolicyDocument } from "../../model";
+import { streamArns } from "../verify/permissions";
 
-export function teardownCallerPolicy(partition: Partition, accountId: string): PolicyDocument {
+/** `streamNames`: the Firehose streams' names, more than this package's own when the stack adopted others (`names`). */
+export function teardownCallerPolicy(partition: Partition, accountId: string, streamNames: readonly string[] = [FIREHOSE_STREAM_NAME]): PolicyDocument {
     const bucket = bucketArn(partition, logsBucketName(accountId));
     return document([
-        { Sid: "FindStreams", Effect: "Allow", Action: "firehose:DescribeDeliveryStream", Resource: `arn:${partition}:firehose:*:${accountId}:deliverystream/${FIREHOSE_STREAM_NAME}` },
+        { Sid: "FindStreams", Effect: "Allow", Action: "firehose:DescribeDeliveryStream", Resource: streamArns(partition, accountId, streamNames) },
         {
             Sid: "StopRules", Effect: "Allow",
             Action: ["events:DescribeRule", "events:ListTargetsByRule", "events:DisableRule", "events:RemoveTargets"],

@@ -128,6 +128,7 @@ async function verifyOne(target: AccountsVerifyInput["targets"][number], input: 
         const verifyInput: VerifyInput = {
             role: target.role, externalId: target.externalId, regions: target.regions, mainRegion: target.mainRegion,
             concurrency: input.regionConcurrency, timeoutSeconds: input.timeoutSeconds,
+            ...(target.names ? { names: target.names } : {}),
         };
         const checks = await runVerify(verifyInput, { clients, agentClients: deps.agentClients, actionCatalog: deps.actionCatalog, now: deps.now });
         return { accountId, status: worstStatus(checks.map((c) => c.status)), checks };

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import {
-    bucketEncryptionProblems, KMS_ALIAS, lifecycleProblems, LifecycleRuleFacts, publicAccessBlockProblems, versioningProblems,
+    bucketEncryptionProblems, lifecycleProblems, LifecycleRuleFacts, publicAccessBlockProblems, versioningProblems,
 } from "../../model";
 import { AwsClients } from "../aws/clients";
 import { awsCall, isAwsErrorCode } from "../aws/errors";
@@ -87,7 +87,7 @@ export function checkBucketEncryption(ctx: VerifyContext): Promise<Verdict> {
         const expected = (await ctx.integrationKey(ctx.input.mainRegion))?.Arn;
         const problems = bucketEncryptionProblems({ algorithm, keyArn }, expected);
         if (expected === undefined && problems.length === 0) {
-            return pass(`default encryption is SSE-KMS with ${keyArn ?? "the AWS-managed key"} (no ${KMS_ALIAS} in ${ctx.input.mainRegion} to compare with)`);
+            return pass(`default encryption is SSE-KMS with ${keyArn ?? "the AWS-managed key"} (no ${ctx.names(ctx.input.mainRegion).kmsAlias} in ${ctx.input.mainRegion} to compare with)`);
         }
         return verdict(ctx, problems, `default encryption is SSE-KMS with the integration key ${keyArn}`);
     });

@@ -6,7 +6,7 @@ import { GetRoleCommand, Role } from "@aws-sdk/client-iam";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { DescribeKeyCommand, KeyMetadata } from "@aws-sdk/client-kms";
 import { GetCallerIdentityCommand, GetCallerIdentityCommandOutput } from "@aws-sdk/client-sts";
-import { bucketArn, KMS_ALIAS, logsBucketName } from "../../model";
+import { bucketArn, logsBucketName, RegionNames, regionNames } from "../../model";
 import { AwsClients, ClientFactory } from "../aws/clients";
 import { awsCall, isAwsErrorCode } from "../aws/errors";
 import { ActionCatalog, iamDataCatalog } from "./action-catalog";
@@ -39,6 +39,11 @@ export class VerifyContext {
         this.bucketArn = bucketArn(input.role.partition, this.bucketName);
         this.actionCatalog = deps.actionCatalog ?? iamDataCatalog;
         this.now = deps.now ?? (() => new Date());
+    }
+
+    /** What the integration's resources in `region` are called: the stack's names, else this package's. */
+    names(region: string): RegionNames {
+        return regionNames(region, this.input.names);
     }
 
     /** The caller's clients in `region`. */
@@ -116,7 +121,7 @@ export class VerifyContext {
         return this.once(`key:${region}`, async () => {
             const kms = this.aws(region).kms;
             try {
-                const out = await awsCall("kms:DescribeKey", () => kms.send(new DescribeKeyCommand({ KeyId: KMS_ALIAS })));
+                const out = await awsCall("kms:DescribeKey", () => kms.send(new DescribeKeyCommand({ KeyId: this.names(region).kmsAlias })));
                 return out.KeyMetadata;
             } catch (error) {
                 if (isAwsErrorCode(error, "NotFoundException")) return undefined;

@@ -1,5 +1,5 @@
 /** `verify`'s flags → a validated input, or one UsageError listing every problem (exit 2, nothing called). */
-import { externalIdSyntaxProblems, partitionOf, PERMISSION_SETS, PermissionSet } from "../../model";
+import { externalIdSyntaxProblems, NameOverrides, partitionOf, PERMISSION_SETS, PermissionSet } from "../../model";
 import { UsageError } from "../exit-codes";
 import { quoted } from "../quoted";
 import {
@@ -44,6 +44,8 @@ export interface VerifyInput {
     timeoutSeconds: number;
     /** The permission set to require; default: the role's tag (see model/integration-permissions.ts). */
     permissions?: PermissionSet;
+    /** Names of adopted resources (the stack config's `names`); default: this package's. */
+    names?: NameOverrides;
 }
 
 /** Enough to run every region of a large account at once without tripping API rate limits. */

@@ -8,8 +8,7 @@ import { DescribeDeliveryStreamCommand } from "@aws-sdk/client-firehose";
 import { DescribeRuleCommand } from "@aws-sdk/client-eventbridge";
 import { GetKeyRotationStatusCommand } from "@aws-sdk/client-kms";
 import {
-    eventBridgePrefix, eventPatternFindings, FIREHOSE_STREAM_NAME, firehoseProblems, firehoseStreamArn, KMS_ALIAS,
-    keyRotationProblems,
+    eventBridgePrefix, eventPatternFindings, firehoseProblems, firehoseStreamArn, keyRotationProblems,
 } from "../../model";
 import { awsCall, isAwsErrorCode } from "../aws/errors";
 import { ruleNamesTargeting } from "../aws/event-rules";
@@ -18,13 +17,14 @@ import { VerifyContext } from "./context";
 
 export async function checkFirehoseStream(ctx: VerifyContext, region: string): Promise<Verdict> {
     const { firehose } = ctx.aws(region);
+    const stream = ctx.names(region).firehoseStream;
     let description;
     try {
         const out = await awsCall("firehose:DescribeDeliveryStream",
-            () => firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: FIREHOSE_STREAM_NAME })));
+            () => firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: stream })));
         description = out.DeliveryStreamDescription;
     } catch (error) {
-        if (isAwsErrorCode(error, "ResourceNotFoundException")) return fail(`there is no Firehose stream '${FIREHOSE_STREAM_NAME}' in ${region}`);
+        if (isAwsErrorCode(error, "ResourceNotFoundException")) return fail(`there is no Firehose stream '${stream}' in ${region}`);
         throw error;
     }
     const problems: string[] = [];
@@ -49,13 +49,13 @@ export async function checkFirehoseStream(ctx: VerifyContext, region: string): P
         }, eventBridgePrefix(ctx.accountId, region)));
     }
     return problems.length === 0
-        ? pass(`stream '${FIREHOSE_STREAM_NAME}' is ACTIVE and delivers GZIP every ${s3?.BufferingHints?.IntervalInSeconds} s to ${ctx.bucketName}/${s3?.Prefix}`)
-        : fail(`stream '${FIREHOSE_STREAM_NAME}': ${problems.join("; ")}`);
+        ? pass(`stream '${stream}' is ACTIVE and delivers GZIP every ${s3?.BufferingHints?.IntervalInSeconds} s to ${ctx.bucketName}/${s3?.Prefix}`)
+        : fail(`stream '${stream}': ${problems.join("; ")}`);
 }
 
 export async function checkEventRule(ctx: VerifyContext, region: string): Promise<Verdict> {
     const { events } = ctx.aws(region);
-    const streamArn = firehoseStreamArn(region, ctx.accountId);
+    const streamArn = firehoseStreamArn(region, ctx.accountId, ctx.names(region).firehoseStream);
     const names = await ruleNamesTargeting(events, streamArn);
     if (names.length === 0) return fail(`no EventBridge rule targets the stream ${streamArn}`);
     const findings = await Promise.all(names.map(async (name) => {
@@ -86,7 +86,8 @@ export async function checkEventRule(ctx: VerifyContext, region: string): Promis
 
 export async function checkKeyRotation(ctx: VerifyContext, region: string): Promise<Verdict> {
     const key = await ctx.integrationKey(region);
-    if (!key?.Arn) return fail(`there is no KMS key with alias ${KMS_ALIAS} in ${region}`);
+    const alias = ctx.names(region).kmsAlias;
+    if (!key?.Arn) return fail(`there is no KMS key with alias ${alias} in ${region}`);
     const { kms } = ctx.aws(region);
     const out = await awsCall("kms:GetKeyRotationStatus", () => kms.send(new GetKeyRotationStatusCommand({ KeyId: key.Arn })));
     const problems = [
@@ -94,6 +95,6 @@ export async function checkKeyRotation(ctx: VerifyContext, region: string): Prom
         ...keyRotationProblems(out.KeyRotationEnabled),
     ];
     return problems.length === 0
-        ? pass(`key ${key.Arn} (${KMS_ALIAS}) rotates automatically`)
-        : fail(`key ${key.Arn} (${KMS_ALIAS}): ${problems.join("; ")}`);
+        ? pass(`key ${key.Arn} (${alias}) rotates automatically`)
+        : fail(`key ${key.Arn} (${alias}): ${problems.join("; ")}`);
 }

@@ -269,5 +269,14 @@ describe("deployer policies generated from plans", () => {
         const file = { ...EXAMPLE, config: { ...EXAMPLE.config, [`${NS}rolePath`]: "/ops/" } };
         const verify = await generate(file, "stackstate-aws", "verify");
         expect(allowed(verify, "iam:GetRole").map((s) => s.Resource)).to.deep.equal(["arn:aws:iam::123456789012:role/ops/StackStateAwsIntegrationRole"]);
+
+        // An adopted install's names: its role, and its stream beside this package's (the other region's, and teardown's look outside).
+        const names = { integrationRole: "adopted-role", regions: { "eu-west-1": { firehoseStream: "adopted-stream" } } };
+        const adopted = { ...EXAMPLE, config: { ...EXAMPLE.config, [`${NS}names`]: names } };
+        const streams = ["adopted-stream", "stackstate-eventbridge-stream"].map((n) => `arn:aws:firehose:*:123456789012:deliverystream/${n}`);
+        const adoptedVerify = await generate(adopted, "stackstate-aws", "verify");
+        expect(allowed(adoptedVerify, "iam:GetRole").map((s) => s.Resource)).to.deep.equal(["arn:aws:iam::123456789012:role/adopted-role"]);
+        expect(allowed(adoptedVerify, "firehose:DescribeDeliveryStream").map((s) => s.Resource)).to.deep.equal([streams]);
+        expect(allowed(await generate(adopted, "stackstate-aws", "teardown"), "firehose:DescribeDeliveryStream").map((s) => s.Resource)).to.deep.equal([streams]);
     });
 });

@@ -19,8 +19,8 @@ import { CreateFlowLogsCommand, CreateVpcCommand, DescribeVpcsCommand } from "@a
 import {
     bucketArn, BUCKET_SETTINGS, EVENT_RULE_NAME, eventBridgePrefix, eventBridgeRoleName, eventBridgeRolePolicy,
     eventPattern, FIREHOSE_SETTINGS, FIREHOSE_STREAM_NAME, firehoseRoleName, firehoseRolePolicy, firehoseStreamArn,
-    FLOW_LOG_SETTINGS, IAM_LIMITS, iamRoleArn, INTEGRATION_ROLE_NAME, integrationPolicyName, integrationTrustPolicy,
-    keyPolicy, KMS_ALIAS, KMS_SETTINGS, logsBucketName, logsBucketPolicy, packStatements, PolicyDocument,
+    accountNames, FLOW_LOG_SETTINGS, IAM_LIMITS, iamRoleArn, integrationPolicyName, integrationTrustPolicy,
+    keyPolicy, KMS_SETTINGS, NameOverrides, regionNames, logsBucketName, logsBucketPolicy, packStatements, PolicyDocument,
     readStatements, serviceTrustPolicy, withManagedBy,
 } from "../../model";
 import { CreateTrailCommand, StartLoggingCommand } from "@aws-sdk/client-cloudtrail";
@@ -74,6 +74,8 @@ export interface WorldSpec {
     /** The account whose principals the role trusts (the Agent's). */
     agentAccountId: string;
     breaks?: WorldBreaks;
+    /** An adopted install's names (the stack config's `names`): the role, each region's stream and key alias. */
+    names?: NameOverrides;
 }
 
 export interface World {
@@ -110,6 +112,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     const breaks = spec.breaks ?? {};
     const bucket = logsBucketName(accountId);
     const iam = clients(mainRegion).iam;
+    const roleName = accountNames(spec.names).integrationRole;
 
     // The integration role: the model's trust, read statements packed into managed policies, and
     // a permissions boundary allowing the same.
@@ -120,7 +123,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     }));
     const trust = breaks.trust ?? integrationTrustPolicy({ partition, agentAccountId: spec.agentAccountId, externalId: spec.externalId });
     await iam.send(new CreateRoleCommand({
-        RoleName: INTEGRATION_ROLE_NAME,
+        RoleName: roleName,
         AssumeRolePolicyDocument: json(trust),
         PermissionsBoundary: boundary.Policy?.Arn,
         Tags: tags(),
@@ -128,7 +131,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     const documents = packStatements(statements, IAM_LIMITS.managedPolicyChars);
     await Promise.all(documents.map(async (document, index) => {
         const policy = await iam.send(new CreatePolicyCommand({ PolicyName: integrationPolicyName(index), PolicyDocument: json(document) }));
-        await iam.send(new AttachRolePolicyCommand({ RoleName: INTEGRATION_ROLE_NAME, PolicyArn: policy.Policy?.Arn }));
+        await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.Policy?.Arn }));
     }));
 
     // One key per region; the main region's also encrypts the bucket.
@@ -143,7 +146,7 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
         }));
         const keyId = key.KeyMetadata?.KeyId as string;
         keyArns[region] = key.KeyMetadata?.Arn as string;
-        await kms.send(new CreateAliasCommand({ AliasName: KMS_ALIAS, TargetKeyId: keyId }));
+        await kms.send(new CreateAliasCommand({ AliasName: regionNames(region, spec.names).kmsAlias, TargetKeyId: keyId }));
         if (KMS_SETTINGS.enableKeyRotation && !regionBreaks.keyRotationOff) {
             await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
         }
@@ -156,13 +159,13 @@ export async function buildWorld(clients: ClientFactory, spec: WorldSpec): Promi
     await Promise.all(spec.regions.map(async (region) => {
         vpcs[region] = await buildRegion(clients, {
             region, accountId, mainRegion, bucket, objectKeyArn: keyArns[mainRegion], streamKeyArn: keyArns[region],
-            breaks: breaks.regions?.[region] ?? {}, bucketExists: !breaks.noBucket,
+            breaks: breaks.regions?.[region] ?? {}, bucketExists: !breaks.noBucket, streamName: regionNames(region, spec.names).firehoseStream,
         });
     }));
 
     return {
         accountId, mainRegion, regions: spec.regions, externalId: spec.externalId, bucket, vpcs, keyArns,
-        roleArn: iamRoleArn(partition, accountId, INTEGRATION_ROLE_NAME),
+        roleArn: iamRoleArn(partition, accountId, roleName),
     };
 }
 
@@ -234,6 +237,7 @@ interface RegionArgs {
     streamKeyArn?: string;
     breaks: RegionBreaks;
     bucketExists: boolean;
+    streamName: string;
 }
 
 async function buildRegion(clients: ClientFactory, args: RegionArgs): Promise<string[]> {
@@ -262,12 +266,12 @@ async function buildRegion(clients: ClientFactory, args: RegionArgs): Promise<st
     await iam.send(new PutRolePolicyCommand({
         RoleName: eventBridgeRoleName(region),
         PolicyName: "put-into-stream",
-        PolicyDocument: json(eventBridgeRolePolicy(region, accountId)),
+        PolicyDocument: json(eventBridgeRolePolicy(region, accountId, args.streamName)),
     }));
 
     if (!breaks.noStream) {
         await aws.firehose.send(new CreateDeliveryStreamCommand({
-            DeliveryStreamName: FIREHOSE_STREAM_NAME,
+            DeliveryStreamName: args.streamName,
             DeliveryStreamType: "DirectPut",
             ExtendedS3DestinationConfiguration: {
                 BucketARN: bucketArn(partition, breaks.streamBucket ?? bucket),
@@ -296,7 +300,7 @@ async function buildRegion(clients: ClientFactory, args: RegionArgs): Promise<st
         }));
         await aws.events.send(new PutTargetsCommand({
             Rule: name,
-            Targets: [{ Id: "firehose", Arn: firehoseStreamArn(region, accountId), RoleArn: eventsRole.Role?.Arn }],
+            Targets: [{ Id: "firehose", Arn: firehoseStreamArn(region, accountId, args.streamName), RoleArn: eventsRole.Role?.Arn }],
         }));
     }
 

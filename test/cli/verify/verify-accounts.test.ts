@@ -26,7 +26,12 @@ import { MOTO_CREDENTIALS, motoEndpoint, resetMoto } from "../../helpers/moto";
 
 const REGIONS = ["eu-west-1", "us-east-1"];
 const EXTERNAL_ID = "org-wide-external-id-0123456789";
-const [HEALTHY, PUBLISHED, BROKEN, LOCKED] = ["111111111111", "222222222222", "333333333333", "444444444444"];
+const [HEALTHY, PUBLISHED, BROKEN, LOCKED, ADOPTED] = ["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"];
+/** An install adopted with names of its own (the stack config's `names`), as a customised CloudFormation template leaves them. */
+const ADOPTED_NAMES = {
+    integrationRole: "stackstate-resources-IntegrationRole-1A2B",
+    regions: { "eu-west-1": { firehoseStream: "stackstate-resources-StsStream-3C4D", kmsAlias: "alias/stackstate-resources-key" } },
+};
 const deployRole = (id: string) => `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`;
 
 /** The caller's clients; AssumeRole into LOCKED is refused as AWS refuses it, the rest reaches moto. */
@@ -59,12 +64,12 @@ describe("verify and teardown over several accounts", function () {
     let endpoint: string;
     let dir: string;
 
-    async function buildAccount(id: string, breaks: WorldBreaks = {}) {
+    async function buildAccount(id: string, breaks: WorldBreaks = {}, names?: typeof ADOPTED_NAMES) {
         const setup = sdkClientFactory({ endpoint, credentials: MOTO_CREDENTIALS });
         const credentials = assumedRoleCredentials(setup("eu-west-1").sts, deployRole(id), "test-setup");
         const clients = sdkClientFactory({ endpoint, credentials });
         try {
-            return await buildWorld(clients, { accountId: id, regions: REGIONS, externalId: EXTERNAL_ID, agentAccountId: id, breaks });
+            return await buildWorld(clients, { accountId: id, regions: REGIONS, externalId: EXTERNAL_ID, agentAccountId: id, breaks, names });
         } finally {
             clients.destroy();
             setup.destroy();
@@ -96,6 +101,7 @@ describe("verify and teardown over several accounts", function () {
         await buildAccount(HEALTHY);
         await buildAccount(PUBLISHED, { regions: { "us-east-1": { ruleSources: EVENT_SOURCES.filter((s) => !["aws.sns", "aws.autoscaling"].includes(s)) } } });
         await buildAccount(BROKEN, { versioning: "Suspended" });
+        await buildAccount(ADOPTED, {}, ADOPTED_NAMES);
     });
     after(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -237,5 +243,54 @@ describe("verify and teardown over several accounts", function () {
         }
         // The account left out of the run is untouched.
         expect((await ruleState(PUBLISHED, "eu-west-1")).state).to.equal("ENABLED");
+    });
+
+    it("verifies and tears down an adopted install by the names its stack config gives, not this package's", async () => {
+        const config = async (name: string, names?: typeof ADOPTED_NAMES) => {
+            const file = path.join(dir, `Pulumi.${name}.yaml`);
+            await fs.writeFile(file, [
+                "config:",
+                `  stackstate-aws:accountId: "${ADOPTED}"`,
+                `  stackstate-aws:regions: [${REGIONS.join(", ")}]`,
+                `  stackstate-aws:agentAccountId: "210987654321"`,
+                `  stackstate-aws:externalId: ${EXTERNAL_ID}`,
+                `  stackstate-aws:deployRoleArn: ${deployRole(ADOPTED)}`,
+                ...(names ? [`  stackstate-aws:names: ${JSON.stringify(names)}`] : []),
+            ].join("\n"));
+            return file;
+        };
+        const verify = async (file: string) => {
+            const { out, io: streams } = io();
+            const code = await verifyCommand({ config: file, json: true }, streams, () => callerClients(endpoint, []),
+                { clientsWith: accountClients(endpoint, { now: 0, max: 0 }) });
+            const report = JSON.parse(out.stdout) as { accounts: { checks: { id: string; region: string; status: string; message: string }[] }[] };
+            return { code, checks: report.accounts[0].checks };
+        };
+        const named = await verify(await config("adopted", ADOPTED_NAMES));
+        expect(named.checks.filter((c) => c.status !== "pass"), JSON.stringify(named.checks)).to.deep.equal([]);
+        expect(named.code).to.equal(0);
+        const check = (id: string, region: string) => named.checks.find((c) => c.id === id && c.region === region)!.message;
+        expect(check("firehose-stream", "eu-west-1")).to.include("stream 'stackstate-resources-StsStream-3C4D' is ACTIVE");
+        expect(check("kms-key-rotation", "eu-west-1")).to.include("(alias/stackstate-resources-key)");
+        expect(check("firehose-stream", "us-east-1")).to.include("stream 'stackstate-eventbridge-stream' is ACTIVE");
+
+        // Without the names, the same account is checked for this package's names, and fails.
+        const unnamed = await verify(await config("adopted-unnamed"));
+        expect(unnamed.code).to.equal(1);
+        expect(unnamed.checks.filter((c) => c.status === "fail").map((c) => [c.region, c.id])).to.deep.include.members([
+            ["eu-west-1", "firehose-stream"], ["eu-west-1", "kms-key-rotation"],
+        ]);
+
+        const { out, io: streams } = io();
+        const code = await teardownCommand({ config: await config("adopted-teardown", ADOPTED_NAMES), dryRun: true, json: true }, {
+            io: streams, interactive: false, makeClients: () => callerClients(endpoint, []),
+            confirm: async () => { throw new Error("a dry run must not ask"); },
+            clientsWith: accountClients(endpoint, { now: 0, max: 0 }), sleep: async () => undefined,
+        });
+        expect(code, out.stderr).to.equal(0);
+        const report = JSON.parse(out.stdout) as { accounts: { status: string; report: { rulesDisabled: { region: string; name: string }[] } }[] };
+        // The rule feeding the adopted stream is found through the stream's own name.
+        expect(report.accounts[0].status).to.equal("done");
+        expect(report.accounts[0].report.rulesDisabled).to.deep.equal(REGIONS.map((region) => ({ region, name: EVENT_RULE_NAME })));
     });
 });
