@@ -25,9 +25,17 @@ function accountOutputs(integration: StackStateAwsIntegration) {
     };
 }
 
+/**
+ * What every account of the stack shares: the config less what each account has of its own, so a
+ * stack-wide key added later reaches every account without being listed here.
+ */
 function stackArgs(c: IntegrationConfig) {
-    const { agentRoleArns, agentAccountId, permissionsBoundaryArn, rolePath, apiGatewayAccess } = c;
-    return { agentRoleArns, agentAccountId, permissionsBoundaryArn, rolePath, apiGatewayAccess };
+    const {
+        accounts: _accounts, accountId: _accountId, regions: _regions, mainRegion: _mainRegion, partition: _partition,
+        externalId: _externalId, flowLogs: _flowLogs, tags: _tags, deployRoleArn: _deployRoleArn, deployRoleName: _deployRoleName,
+        names: _names, ...shared
+    } = c;
+    return shared;
 }
 
 /**

@@ -234,6 +234,10 @@ function accountsProblems(v: Partial<StackConfigValues>, { given, written }: Rul
             problems.push({ key, message: `applies only to a single-account stack; with accounts, each entry's accountId is checked and deployRoleName is assumed in it` });
         }
     }
+    if (given.has("names")) {
+        // Adopted resources' names are one account's own (CloudFormation generates them per stack).
+        problems.push({ key: "names", message: "applies only to a single-account stack: adopt each account's install in a stack of its own" });
+    }
     const entries = soundAccountEntries(written.accounts);
     const ids = entries.flatMap(({ sound }) => (sound.accountId === undefined ? [] : [sound.accountId]));
     const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];

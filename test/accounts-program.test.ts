@@ -138,6 +138,27 @@ describe("a stack of several accounts", () => {
         });
     });
 
+    it("gives each account every stack-wide setting a single-account stack of it would get", async () => {
+        const stackWide = {
+            [`${NS}permissions`]: "minimal", [`${NS}apiGatewayAccess`]: "read", [`${NS}rolePath`]: "/stackstate/",
+            [`${NS}permissionsBoundaryArn`]: `arn:aws:iam::${A}:policy/Boundary`, [`${NS}externalId`]: "stack-wide-external-id-0123",
+        };
+        const integrationRole = (resources: Registration[]) => {
+            const ofRole = resources.filter((r) => ["aws:iam/role:Role", "aws:iam/policy:Policy"].includes(r.type)
+                && String(inputs(r).name).startsWith("StackStateAwsIntegration"));
+            return ofRole.map((r) => [r.type, inputs(r)]);
+        };
+        const multi = await plan(stackConfig([{ accountId: A }], stackWide));
+        const single = await plan({ ...stackConfig([]), [`${NS}accounts`]: undefined, [`${NS}accountId`]: A, ...stackWide });
+        expect(integrationRole(multi.resources)).to.have.length.greaterThan(1);
+        expect(integrationRole(multi.resources)).to.deep.equal(integrationRole(single.resources));
+    });
+
+    it("refuses names (an adopted install's, one account's own) with accounts", () => {
+        expect(() => validateIntegrationConfig({ regions: ["eu-west-1"], agentRoleArns: [AGENT_ROLE], accounts: [{ accountId: A }], names: { integrationRole: "Adopted" } }))
+            .to.throw(ConfigError, "stackstate-aws:names: applies only to a single-account stack: adopt each account's install in a stack of its own");
+    });
+
     it("keeps a single-account stack's resources and outputs as they were", async () => {
         const { resources, outputs } = await plan({ [`${NS}regions`]: ["eu-west-1", "us-east-1"], [`${NS}agentRoleArns`]: [AGENT_ROLE] });
         const names = resources.map((r) => r.urn.split("::").pop());
