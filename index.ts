@@ -33,7 +33,7 @@ function stackArgs(c: IntegrationConfig) {
     const {
         accounts: _accounts, accountId: _accountId, regions: _regions, mainRegion: _mainRegion, partition: _partition,
         externalId: _externalId, flowLogs: _flowLogs, tags: _tags, deployRoleArn: _deployRoleArn, deployRoleName: _deployRoleName,
-        names: _names, ...shared
+        names: _names, permissionsBoundaryArn: _boundary, ...shared
     } = c;
     return shared;
 }
@@ -53,6 +53,7 @@ function deployAccounts(c: IntegrationConfig, accounts: AccountIntegrationConfig
             flowLogs: account.flowLogs,
             tags: account.tags,
             deployRoleArn: account.deployRoleArn,
+            permissionsBoundaryArn: account.permissionsBoundaryArn,
         });
         return [account.accountId, accountOutputs(integration)];
     }));

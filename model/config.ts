@@ -6,7 +6,7 @@ import { ACCOUNT_ENTRY_SCHEMA, CONFIG_NAMESPACE, CONFIG_SCHEMA, DEFAULT_DEPLOY_R
 import { isKnownRegion, Partition, partitionOf } from "./regions";
 import { ApiGatewayAccess, PermissionSet } from "./integration-permissions";
 import { iamRoleArn, normalisedRolePath } from "./names";
-import { arnPartition } from "./arn";
+import { arnPartition, parseArn } from "./arn";
 import { NameOverrides } from "./resource-names";
 import { compileSchema } from "./schema-problems";
 import { SchemaMatch } from "./schema-types";
@@ -68,6 +68,8 @@ export interface AccountIntegrationConfig {
     tags: Record<string, string>;
     /** `deployRoleName` in this account. */
     deployRoleArn: string;
+    /** The stack's boundary, by its path and name in this account (a customer-managed policy is each account's own). */
+    permissionsBoundaryArn?: string;
 }
 
 /** An entry of `accounts` as written. */
@@ -169,7 +171,15 @@ function resolvedAccount(entry: AccountEntry, stack: IntegrationConfig): Account
         flowLogs: entry.flowLogs ? Object.fromEntries(Object.entries(entry.flowLogs).map(([region, selection]) => [region, vpcSelection(selection)])) : inherited,
         tags: { ...stack.tags, ...entry.tags },
         deployRoleArn: iamRoleArn(partition, entry.accountId, name, path),
+        ...(stack.permissionsBoundaryArn ? { permissionsBoundaryArn: inAccount(stack.permissionsBoundaryArn, entry.accountId) } : {}),
     };
+}
+
+/** A policy ARN moved to `accountId`; an AWS-managed policy (`iam::aws:policy/…`) is every account's and stays. */
+function inAccount(policyArn: string, accountId: string): string {
+    const arn = parseArn(policyArn);
+    if (!arn || !/^\d{12}$/.test(arn.accountId)) return policyArn;
+    return `arn:${arn.partition}:${arn.service}:${arn.region}:${accountId}:${arn.resource}`;
 }
 
 /**

@@ -152,6 +152,20 @@ describe("a stack of several accounts", () => {
         const single = await plan({ ...stackConfig([]), [`${NS}accounts`]: undefined, [`${NS}accountId`]: A, ...stackWide });
         expect(integrationRole(multi.resources)).to.have.length.greaterThan(1);
         expect(integrationRole(multi.resources)).to.deep.equal(integrationRole(single.resources));
+
+        // A customer-managed boundary is each account's own: the same path and name in every account.
+        const [a, b, aws] = validateIntegrationConfig({
+            regions: ["eu-west-1"], agentRoleArns: [AGENT_ROLE], permissionsBoundaryArn: `arn:aws:iam::${A}:policy/ops/Boundary`,
+            accounts: [{ accountId: A }, { accountId: B }],
+        }).accounts!.concat(validateIntegrationConfig({
+            regions: ["eu-west-1"], agentRoleArns: [AGENT_ROLE], permissionsBoundaryArn: "arn:aws:iam::aws:policy/PowerUserAccess", accounts: [{ accountId: C }],
+        }).accounts!);
+        expect([a, b, aws].map((account) => account.permissionsBoundaryArn)).to.deep.equal([
+            `arn:aws:iam::${A}:policy/ops/Boundary`, `arn:aws:iam::${B}:policy/ops/Boundary`, "arn:aws:iam::aws:policy/PowerUserAccess",
+        ]);
+        const twoAccounts = await plan(stackConfig([{ accountId: A }, { accountId: B }], stackWide));
+        const boundaries = twoAccounts.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => [r.account, inputs(r).permissionsBoundary]);
+        expect(new Set(boundaries.map(([account, boundary]) => `${account} ${boundary}`))).to.deep.equal(new Set([A, B].map((id) => `${id} arn:aws:iam::${id}:policy/Boundary`)));
     });
 
     it("refuses names (an adopted install's, one account's own) with accounts", () => {
