@@ -19,7 +19,7 @@ import { AGENT_GLOBAL_REGION, partitionOf, isKnownRegion } from "./regions";
 import { arnAccountId, arnPartition } from "./arn";
 import { AWS_TOPOLOGY_CHECK_SCHEMA, MONITORED_ACCOUNT_SCHEMA } from "./agent-config-schema";
 import { compileSchema, SchemaProblem, validateWithSchema } from "./schema-problems";
-import { soundEntries } from "./validation";
+import { SoundEntry, soundEntries } from "./validation";
 import { SchemaMatch } from "./schema-types";
 
 export const AWS_TOPOLOGY_CHECK = "aws_topology";
@@ -100,9 +100,10 @@ export interface AccountNaming {
  */
 export function monitoredAccountProblems(accounts: readonly unknown[], naming: AccountNaming = {}): string[] {
     const { label, field } = namingOf(naming);
-    const rules = ruleProblemsByAccount(accounts, naming);
-    return accounts.flatMap((account, i) => [
-        ...accountSchemaProblems(account).map((p) => `${accountPrefix(account, label(i))}${field(p.key)} ${p.message}`),
+    const entries = monitoredAccountEntries(accounts);
+    const rules = ruleProblemsByAccount(accounts, entries, naming);
+    return entries.flatMap((entry, i) => [
+        ...entry.problems.map((p) => `${accountPrefix(accounts[i], label(i))}${field(p.key)} ${p.message}`),
         ...rules[i],
     ]);
 }
@@ -113,14 +114,21 @@ export function monitoredAccountProblems(accounts: readonly unknown[], naming: A
  * field the schema refused is not judged (or reported) twice. Schema problems are not reported
  * here; the collector's config reports them with its own schema.
  */
-export function monitoredAccountRuleProblems(accounts: readonly unknown[], naming: AccountNaming = {}): string[] {
-    return ruleProblemsByAccount(accounts, naming).flat();
+export function monitoredAccountRuleProblems(
+    accounts: readonly unknown[], naming: AccountNaming = {}, entries = monitoredAccountEntries(accounts),
+): string[] {
+    return ruleProblemsByAccount(accounts, entries, naming).flat();
 }
 
-function ruleProblemsByAccount(accounts: readonly unknown[], naming: AccountNaming): string[][] {
+/** Each account split by the account schema: the fields it passed, those it refused, and why. */
+export function monitoredAccountEntries(accounts: readonly unknown[]): SoundEntry<MonitoredAccount>[] {
+    return soundEntries<MonitoredAccount>(validateAccount, accounts);
+}
+
+function ruleProblemsByAccount(accounts: readonly unknown[], entries: SoundEntry<MonitoredAccount>[], naming: AccountNaming): string[][] {
     const { label, field } = namingOf(naming);
     const firstIndexByAccount = new Map<string, number>();
-    return soundAccounts(accounts).map((account, i) => {
+    return entries.map(({ sound: account }, i) => {
         const problems: string[] = [];
         const prefix = accountPrefix(accounts[i], label(i));
         if (account.roleArn !== undefined && account.regions !== undefined) {
@@ -147,15 +155,6 @@ function ruleProblemsByAccount(accounts: readonly unknown[], naming: AccountNami
         }
         return problems;
     });
-}
-
-/** Each account's fields that pass the schema (`{}` for what is not an object at all). */
-export function soundAccounts(accounts: readonly unknown[]): Partial<MonitoredAccount>[] {
-    return soundEntries<MonitoredAccount>(validateAccount, accounts).map((entry) => entry.sound);
-}
-
-function accountSchemaProblems(account: unknown) {
-    return validateWithSchema(validateAccount, account);
 }
 
 function accountPrefix(account: unknown, label: string): string {

@@ -6,7 +6,7 @@
 import {
     COLLECTOR_CONFIG_NAMESPACE, COLLECTOR_CONFIG_SCHEMA, NUMERIC_COLLECTOR_CONFIG_KEYS, STRUCTURED_COLLECTOR_CONFIG_KEYS,
 } from "./collector-config-schema";
-import { MonitoredAccount, monitoredAccountRuleProblems, soundAccounts } from "./agent-config";
+import { MonitoredAccount, monitoredAccountEntries, monitoredAccountRuleProblems } from "./agent-config";
 import { arnPartition, arnRegion, arnResourceName, parseArn } from "./arn";
 import { compileSchema } from "./schema-problems";
 import { SchemaMatch } from "./schema-types";
@@ -97,15 +97,16 @@ export function validateCollectorConfig(stackConfig: Record<string, unknown>): C
 
 /**
  * The rules between keys, on the values that passed the schema; accounts are judged field by
- * field (soundAccounts), so one bad account does not hide the others' problems. Without a known
+ * field (monitoredAccountEntries), so one bad account does not hide the others' problems. Without a known
  * aws:region (reported on its own) the rules that compare with it are skipped.
  */
 function crossFieldProblems({ sound: v, written }: RuleInput<CollectorConfigValues>, region: string | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const writtenAccounts = Array.isArray(written.accounts) ? (written.accounts as unknown[]) : [];
-    problems.push(...monitoredAccountRuleProblems(writtenAccounts, { label: (i) => `[${i}]` })
+    const entries = monitoredAccountEntries(writtenAccounts);
+    problems.push(...monitoredAccountRuleProblems(writtenAccounts, { label: (i) => `[${i}]` }, entries)
         .map((message) => ({ key: "accounts", message })));
-    const accounts = soundAccounts(writtenAccounts);
+    const accounts = entries.map((entry) => entry.sound);
     const partition = region === undefined ? undefined : partitionOf(region);
     accounts.forEach((account, i) => {
         if (account.roleArn === undefined) return;

@@ -11,7 +11,7 @@
  * Messages have one format and secrets are never echoed (schema-problems.ts, SECRET_NAMES).
  */
 import { ValidateFunction } from "ajv";
-import { validateWithSchema } from "./schema-problems";
+import { SchemaProblem, validateWithSchema } from "./schema-problems";
 
 export interface ConfigProblem {
     /** The fully qualified config key, e.g. `stackstate-aws:regions`. */
@@ -71,7 +71,7 @@ export function validateConfig<Values>(raw: Record<string, unknown>, spec: Confi
             try {
                 values[key] = JSON.parse(value);
             } catch {
-                unparsable.add(qualified(key));
+                unparsable.add(key);
                 problems.push({ key: qualified(key), message: "must be structured (a YAML list or map), not plain text" });
             }
         } else if ((spec.numericKeys ?? []).includes(key) && typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) {
@@ -80,11 +80,11 @@ export function validateConfig<Values>(raw: Record<string, unknown>, spec: Confi
             values[key] = value;
         }
     }
-    const given = new Set(Object.keys(values));
-    for (const key of unparsable) given.add(key.slice(spec.namespace.length + 1));
+    const given = new Set([...Object.keys(values), ...unparsable]);
+    const unparsableKeys = new Set([...unparsable].map(qualified));
     problems.push(...validateWithSchema(spec.validate, values, { namespace: spec.namespace, secretHolders: spec.secretHolders })
         // A required key that could not be parsed is already reported as such.
-        .filter((p) => !(unparsable.has(p.key) && p.message === "is required")));
+        .filter((p) => !(unparsableKeys.has(p.key) && p.message === "is required")));
 
     const refused = new Set(problems.map((p) => p.key));
     const sound = Object.fromEntries(Object.entries(values).filter(([key]) => !refused.has(qualified(key)))) as Partial<Values>;
@@ -97,6 +97,8 @@ export interface SoundEntry<T> {
     sound: Partial<T>;
     /** Fields given but refused; `(root)` when the entry is not an object at all. */
     refused: ReadonlySet<string>;
+    /** The schema's problems with the entry, keyed by field, for callers that report them. */
+    problems: SchemaProblem[];
 }
 
 /**
@@ -107,9 +109,10 @@ export interface SoundEntry<T> {
  */
 export function soundEntries<T>(validate: ValidateFunction, entries: readonly unknown[]): SoundEntry<T>[] {
     return entries.map((entry) => {
-        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return { sound: {}, refused: new Set(["(root)"]) };
-        const refused = new Set(validateWithSchema(validate, entry).map((p) => p.key));
+        const problems = validateWithSchema(validate, entry);
+        if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return { sound: {}, refused: new Set(["(root)"]), problems };
+        const refused = new Set(problems.map((p) => p.key));
         const sound = Object.fromEntries(Object.entries(entry).filter(([key]) => !refused.has(key))) as Partial<T>;
-        return { sound, refused };
+        return { sound, refused, problems };
     });
 }
