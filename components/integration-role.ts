@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-    accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName, isArgumentSet, principalProblems,
+    accountNames, ApiGatewayAccess, externalIdProblems, IAM_LIMITS, integrationPolicyName, principalArgumentProblems,
     integrationTrustPolicy, NameOverrides, packStatements, Partition, PermissionSet, PERMISSIONS_TAG_KEY, policySize, readStatements,
     REGIONS_BY_PARTITION,
 } from "../model";
@@ -54,8 +54,7 @@ export class IntegrationRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: IntegrationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(), not when the trust policy's apply runs: a role without a principal must not register at all.
-        const problems = principalProblems({ agentRoleArns: isArgumentSet(args.agentRoleArns), agentAccountId: isArgumentSet(args.agentAccountId) });
-        refuseArguments("IntegrationRole", name, problems);
+        refuseArguments("IntegrationRole", name, principalArgumentProblems(args));
         super(typeToken("IntegrationRole"), name, {}, componentOptions("IntegrationRole", opts));
         const partition = args.partition ?? "aws";
         const tags = managedTags(args.tags);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import {
-    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems, isArgumentSet, principalProblems,
+    agentInstanceRegions, ApiGatewayAccess, GENERATED_EXTERNAL_ID_LENGTH, integrationShapeProblems, principalArgumentProblems,
     FlowLogSelection, NameOverrides, partitionOf, PermissionSet, regionNames, VpcSelection, vpcSelectionProblems,
 } from "../model";
 import { componentOptions, refuseArguments, typeToken } from "./common";
@@ -108,7 +108,7 @@ export class StackStateAwsIntegration extends pulumi.ComponentResource {
         const problems = [
             ...integrationShapeProblems(args),
             ...vpcSelectionProblems(selectionObjects(args.flowLogs)),
-            ...principalProblems({ agentRoleArns: isArgumentSet(args.agentRoleArns), agentAccountId: isArgumentSet(args.agentAccountId) }),
+            ...principalArgumentProblems(args),
         ];
         refuseArguments("StackStateAwsIntegration", name, problems);
         super(typeToken("StackStateAwsIntegration"), name, {}, componentOptions("StackStateAwsIntegration", opts));

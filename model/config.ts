@@ -188,9 +188,10 @@ function inAccount(policyArn: string, accountId: string): string {
  */
 function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[] {
     const { sound: v, given } = input;
+    const entries = soundAccountEntries(input.written.accounts);
     const problems: ConfigProblem[] = [];
     if (v.regions) problems.push(...integrationShapeProblems({ regions: v.regions, mainRegion: v.mainRegion, flowLogs: v.flowLogs }));
-    problems.push(...accountsProblems(v, input));
+    problems.push(...accountsProblems(v, given, entries));
     problems.push(...principalProblems({ agentRoleArns: given.has("agentRoleArns"), agentAccountId: given.has("agentAccountId") }));
     const strayNames = v.regions ? Object.keys(v.names?.regions ?? {}).filter((region) => !v.regions!.includes(region)) : [];
     if (strayNames.length > 0) {
@@ -200,7 +201,6 @@ function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[
         problems.push({ key: "apiGatewayAccess", message: "published cannot be combined with permissions: minimal, which grants only what the Agent calls (apigateway:GET); use read or permissions: published" });
     }
     // The partition comes from every region of the stack; while any of them was refused it is not known.
-    const entries = soundAccountEntries(input.written.accounts);
     if (!v.regions || entries.some(({ refused }) => refused.has("regions") || refused.has("(root)"))) return problems;
     const allRegions = [...v.regions, ...entries.flatMap(({ sound }) => sound.regions ?? [])];
     const regionPartitions = new Set(allRegions.filter(isKnownRegion).map(partitionOf));
@@ -231,7 +231,7 @@ function crossFieldProblems(input: RuleInput<StackConfigValues>): ConfigProblem[
  * entry does not hide the others' problems, and an entry whose own regions were refused is not
  * judged against the stack's.
  */
-function accountsProblems(v: Partial<StackConfigValues>, { given, written }: RuleInput<StackConfigValues>): ConfigProblem[] {
+function accountsProblems(v: Partial<StackConfigValues>, given: ReadonlySet<string>, entries: SoundEntry<AccountEntry>[]): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     if (!given.has("accounts")) {
         if (given.has("deployRoleName")) {
@@ -248,7 +248,6 @@ function accountsProblems(v: Partial<StackConfigValues>, { given, written }: Rul
         // Adopted resources' names are one account's own (CloudFormation generates them per stack).
         problems.push({ key: "names", message: "applies only to a single-account stack: adopt each account's install in a stack of its own" });
     }
-    const entries = soundAccountEntries(written.accounts);
     const ids = entries.flatMap(({ sound }) => (sound.accountId === undefined ? [] : [sound.accountId]));
     const repeated = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
     if (repeated.length > 0) {
@@ -329,9 +328,10 @@ export function principalProblems(set: { agentRoleArns: boolean; agentAccountId:
         : [{ key: "agentRoleArns", message: "is required unless agentAccountId is set: the integration role needs a principal to trust" }];
 }
 
-/** Whether a component argument is set: not undefined, not a plain empty list or string (an output counts as set). */
-export function isArgumentSet(value: unknown): boolean {
-    return value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0);
+/** The principal rule on component arguments: a plain empty list or string is not set; a Pulumi output is. */
+export function principalArgumentProblems(args: { agentRoleArns?: unknown; agentAccountId?: unknown }): ConfigProblem[] {
+    const isSet = (value: unknown) => value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0);
+    return principalProblems({ agentRoleArns: isSet(args.agentRoleArns), agentAccountId: isSet(args.agentAccountId) });
 }
 
 /**

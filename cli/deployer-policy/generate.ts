@@ -76,12 +76,11 @@ export async function generateDeployerPolicies(file: StackConfigFile, project: P
     const partition: Partition = partitionOf(planned.config.mainRegion);
     const roles = assumedRoles(planned.config, mode);
     if (mode === "teardown" || mode === "verify") {
-        // Teardown also reads the default-named stream of regions outside the stack's (it refuses while one delivers).
-        const streams = [FIREHOSE_STREAM_NAME, ...planned.config.regions.map((r) => regionNames(r, planned.config.names).firehoseStream)];
+        const streams = planned.config.regions.map((r) => regionNames(r, planned.config.names).firehoseStream);
         const doc = mode === "teardown"
-            ? teardownCallerPolicy(partition, shownAccount, streams)
-            : verifyCallerPolicy(partition, shownAccount, accountNames(planned.config.names).integrationRole, planned.config.rolePath,
-                planned.config.regions.map((r) => regionNames(r, planned.config.names).firehoseStream));
+            // Teardown also reads the default-named stream of regions outside the stack's (it refuses while one delivers).
+            ? teardownCallerPolicy(partition, shownAccount, [FIREHOSE_STREAM_NAME, ...streams])
+            : verifyCallerPolicy(partition, shownAccount, accountNames(planned.config.names).integrationRole, planned.config.rolePath, streams);
         return done(file, project, mode, shownAccount, [{ name: base, document: doc as PolicyDocument }], roles);
     }
     const plan = deployerPlanOf(planned.resources, planned.reads, account, planned.world.defaultRegion, [DISCOVERED_VPC, ...(named ? [] : [account])]);
